@@ -1,0 +1,87 @@
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceConfig
+import ServiceLifecycle
+import Storage
+
+/// What the HTTP application is built from: the configuration and the opened dependencies.
+public struct ApplicationDependencies: Sendable {
+    public var config: AppConfig
+    public var storage: any Storage
+    public var logger: Logger
+    /// Probes beyond the database's (Redis, Ollama), added by whoever opened those clients.
+    public var healthChecks: [HealthCheck]
+    public var version: String
+
+    public init(config: AppConfig, storage: any Storage, logger: Logger, healthChecks: [HealthCheck] = [], version: String = BuildInfo.version) {
+        self.config = config
+        self.storage = storage
+        self.logger = logger
+        self.healthChecks = healthChecks
+        self.version = version
+    }
+}
+
+/// Builds the HTTP application: middleware in order, routes, background services.
+///
+/// Middleware order, outermost first: request id → security headers → log and metrics →
+/// JSON errors → CORS → body limit → handler timeout. Authentication and rate limiting go
+/// after the body limit, where they see the request before any handler does.
+public func buildApplication(
+    _ dependencies: ApplicationDependencies,
+    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    let config = dependencies.config
+    let routes = RouteTable()
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: ObservabilityMiddleware(logger: dependencies.logger))
+    router.add(middleware: ErrorMiddleware(routes: routes))
+    if config.security.corsEnabled {
+        router.add(middleware: CORSAllowListMiddleware(origins: config.security.corsAllowedOrigins))
+    }
+    router.add(middleware: BodyLimitMiddleware(maxBytes: config.server.maxBodyBytes, readTimeout: config.server.readTimeout))
+    router.add(middleware: TimeoutMiddleware(timeout: config.server.writeTimeout))
+
+    let databaseCheck = HealthCheck(name: "database", critical: true) { [storage = dependencies.storage] in
+        do {
+            try await storage.ping()
+            return ComponentHealth(status: .up, detail: storage.backend.rawValue)
+        } catch {
+            return ComponentHealth(status: .down, detail: "\(error)")
+        }
+    }
+    let monitor = HealthMonitor(checks: [databaseCheck] + dependencies.healthChecks,
+                                interval: config.monitoring.healthCheckInterval)
+    let root = router.group()
+    HealthRoutes(monitor: monitor, storage: dependencies.storage, startedAt: .now, version: dependencies.version)
+        .register(on: root, routes: routes)
+    if config.monitoring.metricsEnabled {
+        MetricsRoute(registry: MetricsRegistry.shared(), storage: dependencies.storage, version: dependencies.version)
+            .register(on: root, routes: routes)
+    }
+
+    var app = Application(
+        router: router,
+        server: .http1(configuration: .init(idleTimeout: .seconds(max(1, config.server.idleTimeout.components.seconds)))),
+        configuration: .init(address: .hostname(config.server.host, port: config.server.port), serverName: nil),
+        onServerRunning: onServerRunning,
+        logger: dependencies.logger
+    )
+    app.addServices(monitor, StorageCloser(storage: dependencies.storage, logger: dependencies.logger))
+    return app
+}
+
+/// Closes the storage pools once graceful shutdown begins and in-flight requests are done.
+struct StorageCloser: Service {
+    let storage: any Storage
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await storage.close()
+        logger.info("storage closed")
+    }
+}

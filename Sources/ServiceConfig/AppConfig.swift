@@ -1,0 +1,82 @@
+/// The service's effective configuration. Built only by ``ConfigLoader``; everything else
+/// receives the parts it needs.
+public struct AppConfig: Sendable {
+    public struct Server: Sendable {
+        public var host: String
+        public var port: Int
+        public var readTimeout: Duration
+        public var writeTimeout: Duration
+        public var idleTimeout: Duration
+        public var maxBodyBytes: Int
+        public var shutdownTimeout: Duration
+    }
+
+    public enum DatabaseType: String, Sendable {
+        case sqlite, postgres
+    }
+
+    public struct Database: Sendable {
+        public var type: DatabaseType
+        public var path: String
+        public var url: String
+        public var poolSize: Int
+        public var autoMigrate: Bool
+        public var migrationsDirectory: String
+        public var busyTimeout: Duration
+        public var backupPath: String
+        public var autoBackup: Bool
+        public var backupInterval: Duration
+        public var maxBackups: Int
+    }
+
+    public struct Ollama: Sendable {
+        public var enabled: Bool
+        /// Base URL such as `http://localhost:11434`.
+        public var baseURL: String
+        public var timeout: Duration
+        public var retryAttempts: Int
+        public var retryDelay: Duration
+        /// Model name per preset (`fast`, `balanced`).
+        public var presets: [String: String]
+        public var defaultPreset: String
+    }
+
+    public struct RateLimiting: Sendable {
+        public var enabled: Bool
+        public var defaultPerMinute: Int
+        public var burst: Int
+        public var globalPerMinute: Int
+    }
+
+    public struct Security: Sendable {
+        public var apiKeyEnabled: Bool
+        public var adminAPIKey: String?
+        public var adminAPIKeyFile: String?
+        public var metricsRequireKey: Bool
+        public var corsEnabled: Bool
+        public var corsAllowedOrigins: [String]
+        public var rateLimiting: RateLimiting
+    }
+
+    public struct Cache: Sendable {
+        public var enabled: Bool
+        public var sizeBytes: Int
+        public var ttl: Duration
+    }
+
+    public struct Monitoring: Sendable {
+        public var logLevel: String
+        public var logFormat: String
+        public var metricsEnabled: Bool
+        public var healthCheckInterval: Duration
+    }
+
+    public var server: Server
+    public var database: Database
+    public var ollama: Ollama
+    public var security: Security
+    public var cache: Cache
+    /// Redis URL, or nil for the in-process rate limiter and cache.
+    public var redisURL: String?
+    public var monitoring: Monitoring
+}

@@ -1,0 +1,86 @@
+import Foundation
+
+/// Which database a ``Database`` talks to.
+public enum StorageBackend: String, Sendable, CaseIterable {
+    case sqlite
+    case postgres
+}
+
+/// Connection pools for one database and the transaction rules of its backend.
+///
+/// SQLite gets one writer connection (writes serialise anyway, and `BEGIN IMMEDIATE` makes
+/// them wait for the lock up front instead of failing mid-transaction) and a pool of readers
+/// that run beside it under WAL. PostgreSQL gets one pool for both.
+public final class Database: Sendable {
+    public let backend: StorageBackend
+    private let readers: ConnectionPool
+    private let writer: ConnectionPool
+
+    private init(backend: StorageBackend, readers: ConnectionPool, writer: ConnectionPool) {
+        self.backend = backend
+        self.readers = readers
+        self.writer = writer
+    }
+
+    /// Opens (creating if needed) the SQLite file at `path`; its folder is created too.
+    public static func sqlite(path: String, readers: Int, busyTimeout: Duration = .seconds(5)) throws -> Database {
+        let isURI = path.hasPrefix("file:")
+        if !isURI {
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        }
+        let busyMilliseconds = Int(busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000)
+        // Open the writer once here so a bad path fails at start, and WAL is set before readers open.
+        _ = try SQLiteConnection(path: path, readOnly: false, busyTimeoutMilliseconds: busyMilliseconds)
+        let writer = ConnectionPool(name: "sqlite_writer", maxConnections: 1) {
+            try SQLiteConnection(path: path, readOnly: false, busyTimeoutMilliseconds: busyMilliseconds)
+        }
+        let readerPool = ConnectionPool(name: "sqlite_readers", maxConnections: readers) {
+            try SQLiteConnection(path: path, readOnly: false, busyTimeoutMilliseconds: busyMilliseconds)
+        }
+        return Database(backend: .sqlite, readers: readerPool, writer: writer)
+    }
+
+    /// A pool of up to `poolSize` libpq connections; nothing connects until first use.
+    public static func postgres(url: String, poolSize: Int) -> Database {
+        let pool = ConnectionPool(name: "postgres", maxConnections: poolSize) { try PostgresConnection(url: url) }
+        return Database(backend: .postgres, readers: pool, writer: pool)
+    }
+
+    /// Runs `body` on a reader connection, outside any explicit transaction.
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
+        try await readers.withConnection(body)
+    }
+
+    /// Runs `body` in one transaction on the writer: committed when it returns, rolled back
+    /// when it throws.
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
+        let begin = backend == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
+        return try await writer.withConnection { connection in
+            try connection.executeScript(begin)
+            do {
+                let result = try body(connection)
+                try connection.executeScript("COMMIT")
+                return result
+            } catch {
+                try? connection.executeScript("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    /// Runs `body` on a writer connection with no transaction opened, for work that manages
+    /// its own (migrations holding an advisory lock across several transactions).
+    public func withWriterConnection<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
+        try await writer.withConnection(body)
+    }
+
+    public func poolStatistics() -> [PoolStatistics] {
+        backend == .sqlite ? [writer.statistics(), readers.statistics()] : [readers.statistics()]
+    }
+
+    public func close() async {
+        await readers.close()
+        if backend == .sqlite { await writer.close() }
+    }
+}

@@ -1,0 +1,129 @@
+import CSQLite3
+
+/// A blocking connection to a SQLite file, set up for WAL with one writer and many readers.
+final class SQLiteConnection: SQLConnection, @unchecked Sendable {
+    private var handle: OpaquePointer?
+
+    /// Opens `path` (a file path or a `file:` URI) and applies the service's pragmas.
+    init(path: String, readOnly: Bool, busyTimeoutMilliseconds: Int) throws {
+        var handle: OpaquePointer?
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+            | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX
+        let status = sqlite3_open_v2(path, &handle, flags, nil)
+        guard status == SQLITE_OK, let handle else {
+            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close_v2(handle)
+            throw StorageError.unavailable("cannot open SQLite database \(path): \(message)")
+        }
+        self.handle = handle
+        sqlite3_busy_timeout(handle, Int32(clamping: busyTimeoutMilliseconds))
+        sqlite3_extended_result_codes(handle, 1)
+        var pragmas = "PRAGMA foreign_keys = ON;"
+        if !readOnly {
+            // WAL lets readers run beside the single writer; NORMAL sync is durable across
+            // process crashes, which is what WAL needs.
+            pragmas += "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+        }
+        try executeScript(pragmas)
+    }
+
+    deinit { close() }
+
+    var isHealthy: Bool { handle != nil }
+
+    func close() {
+        if let handle { sqlite3_close_v2(handle) }
+        handle = nil
+    }
+
+    func executeScript(_ sql: String) throws {
+        guard let handle else { throw StorageError.closed }
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        let status = sqlite3_exec(handle, sql, nil, nil, &errorMessage)
+        if status != SQLITE_OK {
+            let message = errorMessage.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
+            sqlite3_free(errorMessage)
+            throw error(status: status, message: message, sql: sql)
+        }
+    }
+
+    @discardableResult
+    func query(_ sql: String, _ bindings: [SQLValue]) throws -> [SQLRow] {
+        guard let handle else { throw StorageError.closed }
+        var statement: OpaquePointer?
+        let prepared = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
+        guard prepared == SQLITE_OK, let statement else {
+            throw error(status: prepared, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+        }
+        defer { sqlite3_finalize(statement) }
+        try bind(bindings, to: statement, sql: sql)
+
+        var rows: [SQLRow] = []
+        let columnCount = sqlite3_column_count(statement)
+        let columns = (0..<columnCount).map { String(cString: sqlite3_column_name(statement, $0)) }
+        while true {
+            let step = sqlite3_step(statement)
+            if step == SQLITE_DONE { break }
+            guard step == SQLITE_ROW else {
+                throw error(status: step, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+            }
+            rows.append(SQLRow(columns: columns, values: (0..<columnCount).map { column(statement, $0) }))
+        }
+        return rows
+    }
+
+    /// Binds `$N` parameters by their number, so SQL text is the same as on PostgreSQL.
+    private func bind(_ bindings: [SQLValue], to statement: OpaquePointer, sql: String) throws {
+        let count = sqlite3_bind_parameter_count(statement)
+        for index in 1...max(count, 1) where count > 0 {
+            var position = Int(index)
+            if let name = sqlite3_bind_parameter_name(statement, index) {
+                let text = String(cString: name)
+                if text.hasPrefix("$"), let number = Int(text.dropFirst()) { position = number }
+            }
+            guard position >= 1, position <= bindings.count else {
+                throw StorageError.queryFailed(message: "parameter \(position) has no value", sql: sql)
+            }
+            let status: Int32
+            switch bindings[position - 1] {
+            case .null: status = sqlite3_bind_null(statement, index)
+            case .integer(let value): status = sqlite3_bind_int64(statement, index, value)
+            case .real(let value): status = sqlite3_bind_double(statement, index, value)
+            case .text(let value): status = sqlite3_bind_text(statement, index, value, -1, csqlite3_transient())
+            case .blob(let bytes):
+                status = bytes.withUnsafeBytes {
+                    sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), csqlite3_transient())
+                }
+            }
+            guard status == SQLITE_OK else {
+                throw StorageError.queryFailed(message: "cannot bind parameter \(position)", sql: sql)
+            }
+        }
+    }
+
+    private func column(_ statement: OpaquePointer, _ index: Int32) -> SQLValue {
+        switch sqlite3_column_type(statement, index) {
+        case SQLITE_INTEGER: return .integer(sqlite3_column_int64(statement, index))
+        case SQLITE_FLOAT: return .real(sqlite3_column_double(statement, index))
+        case SQLITE_TEXT:
+            guard let text = sqlite3_column_text(statement, index) else { return .text("") }
+            let length = Int(sqlite3_column_bytes(statement, index))
+            return .text(String(decoding: UnsafeBufferPointer(start: text, count: length), as: UTF8.self))
+        case SQLITE_BLOB:
+            let length = Int(sqlite3_column_bytes(statement, index))
+            guard let bytes = sqlite3_column_blob(statement, index), length > 0 else { return .blob([]) }
+            return .blob(Array(UnsafeRawBufferPointer(start: bytes, count: length)))
+        default: return .null
+        }
+    }
+
+    private func error(status: Int32, message: String, sql: String) -> StorageError {
+        switch status & 0xff {
+        case SQLITE_CONSTRAINT: return .constraintViolation(message)
+        case SQLITE_BUSY, SQLITE_LOCKED: return .unavailable("database is locked: \(message)")
+        case SQLITE_CANTOPEN, SQLITE_NOTADB, SQLITE_CORRUPT, SQLITE_IOERR, SQLITE_FULL, SQLITE_READONLY:
+            return .unavailable(message)
+        default: return .queryFailed(message: message, sql: sql)
+        }
+    }
+}

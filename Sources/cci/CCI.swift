@@ -1,0 +1,13 @@
+import API
+import ArgumentParser
+
+@main
+struct CCI: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cci",
+        abstract: "Claude Code Intelligence: keep, compress and search Claude Code sessions.",
+        version: BuildInfo.version,
+        subcommands: [ServeCommand.self, MigrateCommand.self, ConfigCommand.self],
+        defaultSubcommand: ServeCommand.self
+    )
+}

@@ -1,0 +1,136 @@
+import Foundation
+import Storage
+import TestSupport
+import Testing
+
+@Suite("Database behaviour on both backends")
+struct DatabaseTests {
+    /// A migrated storage on a fresh database, closed and dropped after `body`.
+    func withStorage(_ backend: StorageBackend, poolSize: Int = 4, _ body: (SQLStorage) async throws -> Void) async throws {
+        let database = try await TestDatabase.make(backend)
+        let storage = try database.openStorage(poolSize: poolSize)
+        try await storage.migrate()
+        do {
+            try await body(storage)
+        } catch {
+            await storage.close()
+            await database.drop()
+            throw error
+        }
+        await storage.close()
+        await database.drop()
+    }
+
+    @Test("ping answers", arguments: TestDatabase.backends)
+    func ping(backend: StorageBackend) async throws {
+        try await withStorage(backend) { storage in
+            try await storage.ping()
+            #expect(storage.backend == backend)
+        }
+    }
+
+    @Test("values round-trip unchanged", arguments: TestDatabase.backends)
+    func valuesRoundTrip(backend: StorageBackend) async throws {
+        try await withStorage(backend) { storage in
+            let text = "naïve — 日本語 \"quoted\" \\ back\tslash\nnew line 🚀"
+            let created = Timestamp.format(Date(timeIntervalSince1970: 1_764_000_000.123))
+            try await storage.database.write { connection in
+                try connection.query(
+                    "INSERT INTO projects (path, name, created_at) VALUES ($1, $2, $3)",
+                    .text("/home/me/project"), .text(text), .text(created))
+            }
+            let rows = try await storage.database.read { connection in
+                try connection.query("SELECT id, path, name, created_at FROM projects WHERE path = $1", .text("/home/me/project"))
+            }
+            #expect(rows.count == 1)
+            #expect(rows[0]["name"].string == text)
+            #expect(rows[0]["id"].int64 != nil)
+            let stored = try #require(rows[0]["created_at"].string.flatMap(Timestamp.parse))
+            #expect(abs(stored.timeIntervalSince1970 - 1_764_000_000.123) < 0.001)
+        }
+    }
+
+    @Test("a failed write transaction leaves nothing behind", arguments: TestDatabase.backends)
+    func rollback(backend: StorageBackend) async throws {
+        try await withStorage(backend) { storage in
+            let now = Timestamp.format(Date())
+            await #expect(throws: StorageError.self) {
+                try await storage.database.write { connection in
+                    try connection.query("INSERT INTO projects (path, name, created_at) VALUES ($1, $2, $3)", .text("/a"), .text("a"), .text(now))
+                    // The same path again breaks the unique rule.
+                    try connection.query("INSERT INTO projects (path, name, created_at) VALUES ($1, $2, $3)", .text("/a"), .text("a"), .text(now))
+                }
+            }
+            let count = try await storage.database.read { try $0.query("SELECT count(*) AS n FROM projects") }
+            #expect(count.first?["n"].int == 0)
+        }
+    }
+
+    @Test("a unique violation is reported as a constraint violation", arguments: TestDatabase.backends)
+    func constraintViolation(backend: StorageBackend) async throws {
+        try await withStorage(backend) { storage in
+            let now = Timestamp.format(Date())
+            let insert = "INSERT INTO projects (path, name, created_at) VALUES ($1, $2, $3)"
+            try await storage.database.write { try $0.query(insert, .text("/b"), .text("b"), .text(now)) }
+            await #expect {
+                try await storage.database.write { try $0.query(insert, .text("/b"), .text("b"), .text(now)) }
+            } throws: { error in
+                if case StorageError.constraintViolation = error { return true }
+                return false
+            }
+        }
+    }
+
+    @Test("concurrent writers lose nothing and the pool stays within its bound", arguments: TestDatabase.backends)
+    func concurrentWriters(backend: StorageBackend) async throws {
+        try await withStorage(backend, poolSize: 3) { storage in
+            let writers = 200
+            let maxSeen = MaxTracker()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<writers {
+                    group.addTask {
+                        try await storage.database.write { connection in
+                            try connection.query(
+                                "INSERT INTO projects (path, name, created_at) VALUES ($1, $2, $3)",
+                                .text("/p/\(index)"), .text("p\(index)"), .text(Timestamp.format(Date())))
+                        }
+                        _ = try await storage.database.read { try $0.query("SELECT count(*) FROM projects") }
+                        for pool in storage.poolStatistics() { maxSeen.observe(pool.name, pool.inUse, limit: pool.maxConnections) }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let rows = try await storage.database.read { try $0.query("SELECT count(*) AS n FROM projects") }
+            #expect(rows.first?["n"].int == writers)
+            #expect(maxSeen.exceeded == false)
+        }
+    }
+
+    @Test("an unreachable PostgreSQL server fails fast with a clear error")
+    func unreachablePostgres() async throws {
+        let database = Database.postgres(url: "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2", poolSize: 1)
+        await #expect {
+            try await database.read { try $0.query("SELECT 1") }
+        } throws: { error in
+            guard case StorageError.unavailable(let message) = error else { return false }
+            return !message.isEmpty
+        }
+        await database.close()
+    }
+
+    @Test("an unwritable SQLite path fails at open with the path in the message")
+    func unwritableSQLite() throws {
+        #expect { try Database.sqlite(path: "/proc/cci-cannot-write/test.db", readers: 1) } throws: { "\($0)".contains("cci-cannot-write") }
+    }
+}
+
+/// Records whether any pool was ever seen using more connections than its limit.
+final class MaxTracker: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var exceeded = false
+    func observe(_ name: String, _ inUse: Int, limit: Int) {
+        lock.lock()
+        if inUse > limit { exceeded = true }
+        lock.unlock()
+    }
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Sets up, starts PostgreSQL and Redis on loopback in a temporary folder, runs the whole
+# test suite against them (both storage backends), and stops them again.
+# Extra arguments go to `swift test`, e.g. scripts/test.sh --filter StorageTests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+scripts/setup.sh --test
+
+services_dir=$(mktemp -d /tmp/cci-test-services.XXXXXX)
+trap 'scripts/services.sh stop "$services_dir"' EXIT
+eval "$(scripts/services.sh start "$services_dir")"
+export CCI_TEST_REQUIRE_SERVICES=1
+
+swift build --build-tests
+export CCI_BINARY="$(swift build --show-bin-path)/cci"
+swift test --skip-build "$@"
