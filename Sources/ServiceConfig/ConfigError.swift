@@ -21,6 +21,7 @@ public enum ConfigError: Error, Equatable, CustomStringConvertible {
 
 /// Where a configuration value came from, in order of precedence (highest first).
 public enum ConfigSource: Sendable, Equatable, CustomStringConvertible {
+    /// A command-line flag; the associated value is the key it set.
     case flag(String)
     case environment(String)
     case file(String)
@@ -28,7 +29,7 @@ public enum ConfigSource: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .flag(let name): return "flag --\(name)"
+        case .flag: return "command line"
         case .environment(let name): return "environment \(name)"
         case .file(let path): return "file \(path)"
         case .builtInDefault: return "default"

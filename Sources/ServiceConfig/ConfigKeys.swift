@@ -5,7 +5,7 @@ extension ConfigKey {
         ConfigKey("server.host", env: "SERVER_HOST", .string, default: "0.0.0.0", "Address to listen on."),
         ConfigKey("server.port", env: "SERVER_PORT", .integer(0...65535), default: "8080", "Port to listen on (0 picks a free port)."),
         ConfigKey("server.read_timeout", env: "SERVER_READ_TIMEOUT", .duration, default: "30s",
-                  "Longest wait for a request's head and body to arrive."),
+                  "Deadline for a request body to arrive in full; later bodies fail with 408."),
         ConfigKey("server.write_timeout", env: "SERVER_WRITE_TIMEOUT", .duration, default: "60s",
                   "Longest time a handler may take before the request fails with 503."),
         ConfigKey("server.idle_timeout", env: "SERVER_IDLE_TIMEOUT", .duration, default: "120s",

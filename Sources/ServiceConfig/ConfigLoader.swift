@@ -52,11 +52,13 @@ public struct ConfigLoader: Sendable {
             if explicit != nil { throw ConfigError.unreadableFile(path: path, reason: "no such file") }
             return ([:], nil, [])
         }
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ConfigError.unreadableFile(path: path, reason: "\(error)")
+        // FileHandle rather than String(contentsOfFile:) so that /dev/null works as "no settings".
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw ConfigError.unreadableFile(path: path, reason: "permission denied")
+        }
+        defer { try? handle.close() }
+        guard let data = try? handle.readToEnd() ?? Data(), let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError.unreadableFile(path: path, reason: "not readable UTF-8 text")
         }
         let document: Any?
         do {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ServiceConfig
 
 /// `cci config`: prints the effective configuration with each value's source; secrets masked.
 struct ConfigCommand: AsyncParsableCommand {
@@ -7,7 +8,14 @@ struct ConfigCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
+    @Flag(help: "Print the reference table of every key (docs/configuration.md is made from it).")
+    var markdown = false
+
     func run() async throws {
+        if markdown {
+            print(ConfigReference.markdownTable())
+            return
+        }
         let loaded = try options.load()
         print("# file: \(loaded.file ?? "none")")
         for warning in loaded.warnings { print("# warning: \(warning)") }

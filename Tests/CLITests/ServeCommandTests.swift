@@ -1,0 +1,100 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Storage
+import TestSupport
+import Testing
+
+@Suite("cci serve and cci config")
+struct ServeCommandTests {
+    /// The port from the server's `listening` log line.
+    static func port(of child: CLIProcess) async throws -> Int {
+        let line = try await child.waitForLine(containing: "\"msg\":\"listening\"")
+        let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+        return Int(object?["port"] as? String ?? "") ?? 0
+    }
+
+    static func get(_ url: String) async throws -> (Int, Data) {
+        let (data, response) = try await URLSession.shared.data(from: URL(string: url)!)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+    }
+
+    @Test("cci serve on SQLite creates and migrates its database and answers /health")
+    func serveSQLite() async throws {
+        let folder = try TestPaths.temporaryDirectory("cci-serve")
+        let child = try CLIProcess(["serve"], environment: [
+            "SERVER_HOST": "127.0.0.1", "SERVER_PORT": "0", "OLLAMA_ENABLED": "false",
+            "DATABASE_PATH": folder.appendingPathComponent("nested/dir/cci.db").path,
+        ])
+        let port = try await Self.port(of: child)
+        let (status, data) = try await Self.get("http://127.0.0.1:\(port)/health")
+        #expect(status == 200, "\(String(decoding: data, as: UTF8.self))")
+        let (readyStatus, _) = try await Self.get("http://127.0.0.1:\(port)/ready")
+        #expect(readyStatus == 200)
+        child.signal(SIGTERM)
+        #expect(try await child.wait() == 0)
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("nested/dir/cci.db").path))
+    }
+
+    @Test("on SIGTERM an in-flight request completes, then the process exits 0",
+          .enabled(if: TestServices.runPostgres))
+    func gracefulShutdown() async throws {
+        let database = try await TestDatabase.make(.postgres)
+        let storage = try database.openStorage(poolSize: 1)
+        try await storage.migrate()
+        let child = try CLIProcess(["serve"], environment: database.environment.merging([
+            "SERVER_HOST": "127.0.0.1", "SERVER_PORT": "0", "OLLAMA_ENABLED": "false",
+        ]) { $1 })
+        let port = try await Self.port(of: child)
+
+        // Hold a lock that /ready's query must wait for, so the request stays in flight.
+        let locker = Database.postgres(url: database.location, poolSize: 1)
+        let release = AsyncStream<Void>.makeStream()
+        let lockTask = Task {
+            try await locker.write { connection in
+                try connection.executeScript("LOCK TABLE schema_migrations IN ACCESS EXCLUSIVE MODE")
+                // Block this pool thread until the test says to commit.
+                let semaphore = DispatchSemaphore(value: 0)
+                Task { for await _ in release.stream { break }; semaphore.signal() }
+                semaphore.wait()
+            }
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        let request = Task { try await Self.get("http://127.0.0.1:\(port)/ready") }
+        try await Task.sleep(for: .milliseconds(300))
+        child.signal(SIGTERM)
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(child.process.isRunning, "the server must wait for the in-flight request")
+        release.continuation.yield()
+        try await lockTask.value
+        let (status, _) = try await request.value
+        #expect(status == 200)
+        #expect(try await child.wait() == 0)
+        #expect(child.standardOutput.contains("storage closed"))
+        await locker.close()
+        await storage.close()
+        await database.drop()
+    }
+
+    @Test("an invalid setting stops start-up naming the key, value and what is allowed")
+    func invalidSetting() async throws {
+        let result = try await CLIProcess.run(["serve"], environment: ["SERVER_PORT": "eighty"])
+        #expect(result.status != 0)
+        #expect(result.errors.contains("server.port = \"eighty\""))
+        #expect(result.errors.contains("SERVER_PORT"))
+        #expect(result.errors.contains("an integer from 0 to 65535"))
+    }
+
+    @Test("cci config prints every key with its source and masks secrets")
+    func configCommand() async throws {
+        let result = try await CLIProcess.run(["config", "--database-type", "postgres"], environment: [
+            "DATABASE_URL": "postgresql://app:topsecret@db/cci", "SERVER_PORT": "9999",
+        ])
+        #expect(result.status == 0, "\(result.errors)")
+        #expect(result.output.contains("server.port = 9999  (environment SERVER_PORT)"))
+        #expect(result.output.contains("database.type = postgres  (command line)"))
+        #expect(result.output.contains("postgresql://app:****@db/cci"))
+        #expect(!result.output.contains("topsecret"))
+    }
+}

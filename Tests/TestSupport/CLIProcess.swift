@@ -1,0 +1,78 @@
+import Foundation
+
+/// Runs the real `cci` binary as a child process.
+public final class CLIProcess: @unchecked Sendable {
+    public let process = Process()
+    private let output = Pipe()
+    private let errors = Pipe()
+    private let lock = NSLock()
+    private var collected = Data()
+    private var collectedErrors = Data()
+
+    /// Starts `cci` with `arguments`; `environment` is added to a minimal environment
+    /// (PATH and HOME only, so the developer's own settings cannot leak in).
+    public init(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) throws {
+        process.executableURL = TestPaths.cciBinary
+        process.arguments = arguments
+        var base = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
+        base["CONFIG_FILE"] = "/dev/null"
+        base["DATABASE_MIGRATIONS_DIR"] = TestPaths.migrations.path
+        process.environment = base.merging(environment) { $1 }
+        process.currentDirectoryURL = directory ?? TestPaths.repositoryRoot
+        process.standardOutput = output
+        process.standardError = errors
+        output.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            self?.lock.withLock { self?.collected.append(data) }
+        }
+        errors.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            self?.lock.withLock { self?.collectedErrors.append(data) }
+        }
+        try process.run()
+    }
+
+    public var standardOutput: String { lock.withLock { String(decoding: collected, as: UTF8.self) } }
+    public var standardError: String { lock.withLock { String(decoding: collectedErrors, as: UTF8.self) } }
+
+    /// Waits for exit (up to `timeout`), then returns the exit status.
+    @discardableResult
+    public func wait(timeout: Duration = .seconds(60)) async throws -> Int32 {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            if ContinuousClock.now > deadline {
+                process.terminate()
+                throw Timeout(what: "cci \(process.arguments ?? [])")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        // Let the readability handlers drain what is left in the pipes.
+        try await Task.sleep(for: .milliseconds(50))
+        return process.terminationStatus
+    }
+
+    /// Waits until standard output holds a line containing `text`; returns that line.
+    public func waitForLine(containing text: String, timeout: Duration = .seconds(30)) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let line = standardOutput.split(separator: "\n").first(where: { $0.contains(text) }) { return String(line) }
+            if !process.isRunning { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw Timeout(what: "a line containing \(text); output so far:\n\(standardOutput)\n\(standardError)")
+    }
+
+    public func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
+    /// Runs `cci` to completion and returns its exit status and output.
+    public static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, output: String, errors: String) {
+        let child = try CLIProcess(arguments, environment: environment)
+        let status = try await child.wait()
+        return (status, child.standardOutput, child.standardError)
+    }
+
+    public struct Timeout: Error, CustomStringConvertible {
+        public let what: String
+        public var description: String { "timed out waiting for \(what)" }
+    }
+}
