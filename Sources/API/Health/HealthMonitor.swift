@@ -55,10 +55,13 @@ public actor HealthMonitor: Service {
         for (name, health) in results { latest[name] = health }
     }
 
+    /// Probes until shutdown begins; the sleep between probes is cut short by it.
     public func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            await refresh()
-            try? await Task.sleep(for: interval)
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await self.refresh()
+                try await Task.sleep(for: self.interval)
+            }
         }
     }
 
