@@ -13,9 +13,10 @@ connections=${2:-32}
 swift build -c release --product cci >/dev/null
 cci="$(swift build -c release --show-bin-path)/cci"
 work=$(mktemp -d /tmp/cci-bench.XXXXXX)
-services="$work/services"
+services=$(mktemp -d /tmp/cci-bench-services.XXXXXX)
 trap 'scripts/services.sh stop "$services"; rm -rf "$work"' EXIT
-eval "$(scripts/services.sh start "$services")"
+service_env=$(scripts/services.sh start "$services")
+eval "$service_env"
 "$CCI_TEST_PG_BIN/psql" -q "$CCI_TEST_POSTGRES_URL" -c "CREATE DATABASE cci_bench" >/dev/null
 pg_url="${CCI_TEST_POSTGRES_URL%/*}/cci_bench"
 

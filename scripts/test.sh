@@ -9,7 +9,8 @@ scripts/setup.sh --test
 
 services_dir=$(mktemp -d /tmp/cci-test-services.XXXXXX)
 trap 'scripts/services.sh stop "$services_dir"' EXIT
-eval "$(scripts/services.sh start "$services_dir")"
+service_env=$(scripts/services.sh start "$services_dir")
+eval "$service_env"
 export CCI_TEST_REQUIRE_SERVICES=1
 
 swift build --build-tests
