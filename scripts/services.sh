@@ -6,8 +6,12 @@ set -euo pipefail
 
 action=$1
 dir=$2
-pg_port=${CCI_TEST_PG_PORT:-55432}
-redis_port=${CCI_TEST_REDIS_PORT:-56379}
+# The first port from $1 on that nothing listens on, so a second run beside a first works.
+free_port() {
+    local port=$1
+    while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+    echo "$port"
+}
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 
 # PostgreSQL refuses to run as root: run its tools as the postgres user when we are root.
@@ -22,12 +26,17 @@ as_pg() {
 
 case "$action" in
 start)
+    pg_port=$(free_port "${CCI_TEST_PG_PORT:-55432}")
+    redis_port=$(free_port "${CCI_TEST_REDIS_PORT:-56379}")
     mkdir -p "$dir"
     [[ $(id -u) -eq 0 ]] && { id postgres >/dev/null 2>&1 || useradd --system --home-dir "$dir" postgres; chown postgres "$dir"; }
     as_pg "$pg_bin/initdb" -D "$dir/pg" -U postgres -A trust --no-sync >"$dir/initdb.log" 2>&1
-    as_pg "$pg_bin/pg_ctl" -D "$dir/pg" -l "$dir/postgres.log" -w -o \
+    if ! as_pg "$pg_bin/pg_ctl" -D "$dir/pg" -l "$dir/postgres.log" -w -o \
         "-p $pg_port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
-        start >/dev/null
+        start >/dev/null; then
+        cat "$dir/postgres.log" >&2
+        exit 1
+    fi
     redis-server --port "$redis_port" --bind 127.0.0.1 --daemonize yes --pidfile "$dir/redis.pid" \
         --dir "$dir" --save '' --appendonly no --logfile "$dir/redis.log"
     for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
