@@ -1,0 +1,30 @@
+/// Sessions and their entries.
+///
+/// Ingest is idempotent: an entry is keyed by its session and uuid, so storing the same
+/// lines again, in any split, leaves the store as it was. Session metadata and statistics
+/// are derived from the stored entries after every batch, inside the same transaction, so
+/// they always agree with the entries whatever order batches arrive in.
+public protocol SessionStore: Sendable {
+    /// Stores the batches in one transaction: all of them or, on error, none.
+    func ingest(_ batches: [SessionBatch]) async throws -> [IngestOutcome]
+
+    /// One session, or nil when there is no such session.
+    func session(id: String) async throws -> SessionSummary?
+
+    /// The subagent sessions a session ran.
+    func subagents(of id: String) async throws -> [SessionSummary]
+
+    /// Sessions, most recently active first. `cursor` comes from a previous page.
+    func sessions(matching filter: SessionFilter, cursor: String?, limit: Int) async throws -> Page<SessionSummary>
+
+    /// A session's entries in file order. `cursor` comes from a previous page.
+    func entries(of sessionID: String, matching filter: EntryFilter, cursor: String?, limit: Int) async throws -> Page<StoredEntry>
+
+    /// Deletes a session with its entries and subagent sessions; false when it did not exist.
+    func deleteSession(id: String) async throws -> Bool
+}
+
+/// A cursor that this service did not make, or made for another listing.
+public struct InvalidCursor: Error, Equatable {
+    public init() {}
+}

@@ -1,0 +1,193 @@
+import Foundation
+import Storage
+import TestSupport
+import Testing
+
+@Suite("Session store on both backends")
+struct SessionStoreTests {
+    /// A small conversation with a rewind: b1 was abandoned, b2 continues to c.
+    static func conversation(session: String = "s-1", cwd: String = "/home/me/app", offset: Int64 = 0) -> [EntryRecord] {
+        func entry(_ uuid: String, parent: String?, seq: Int64, kind: String, type: String = "user", time: String,
+                   message: String? = nil, usage: TokenUsage = .zero, text: String, branch: String = "main",
+                   model: String? = nil, isError: Bool = false) -> EntryRecord {
+            EntryRecord(
+                uuid: uuid, parentUUID: parent, sequence: offset + seq, type: type, kind: kind, isSidechain: false,
+                timestamp: time, toolName: nil, isError: isError, messageID: message, requestID: message.map { "req-\($0)" },
+                model: model, cwd: cwd, gitBranch: branch, version: "2.1.39", usage: usage, text: text,
+                raw: "{\"uuid\":\"\(uuid)\"}")
+        }
+        return [
+            entry("a", parent: nil, seq: 0, kind: "human_prompt", time: "2026-01-01T10:00:00.000Z", text: "Fix the login bug"),
+            // One API response written as two lines: usage must count once.
+            entry("b1", parent: "a", seq: 100, kind: "assistant_text", type: "assistant", time: "2026-01-01T10:00:01.000Z",
+                  message: "m1", usage: TokenUsage(input: 10, output: 5), text: "Looking", model: "claude-opus-4-6"),
+            entry("b1t", parent: "b1", seq: 200, kind: "tool_call", type: "assistant", time: "2026-01-01T10:00:02.000Z",
+                  message: "m1", usage: TokenUsage(input: 10, output: 5), text: "Bash ls", model: "claude-opus-4-6"),
+            entry("b2", parent: "a", seq: 300, kind: "assistant_text", type: "assistant", time: "2026-01-01T10:01:00.000Z",
+                  message: "m2", usage: TokenUsage(input: 20, output: 7, cacheRead: 3), text: "Fixed it", branch: "fix-login",
+                  model: "claude-opus-4-6"),
+            entry("c", parent: "b2", seq: 400, kind: "tool_result", time: "2026-01-01T10:02:00.000Z", text: "error: boom",
+                  branch: "fix-login", isError: true),
+            EntryRecord(uuid: "sha256:abc", parentUUID: nil, sequence: offset + 500, type: "file-history-snapshot",
+                        kind: "bookkeeping", isSidechain: false, timestamp: nil, toolName: nil, isError: false,
+                        messageID: nil, requestID: nil, model: nil, cwd: nil, gitBranch: nil, version: nil,
+                        usage: .zero, text: "", raw: "{\"type\":\"file-history-snapshot\"}"),
+        ]
+    }
+
+    func withStorage(_ backend: StorageBackend, _ body: (SQLStorage) async throws -> Void) async throws {
+        let database = try await TestDatabase.make(backend)
+        let storage = try database.openStorage()
+        try await storage.migrate()
+        do { try await body(storage) } catch {
+            await storage.close()
+            await database.drop()
+            throw error
+        }
+        await storage.close()
+        await database.drop()
+    }
+
+    @Test("ingest derives the session's metadata and statistics", arguments: TestDatabase.backends)
+    func derivedSummary(backend: StorageBackend) async throws {
+        try await withStorage(backend) { storage in
+            let outcome = try await storage.ingest([SessionBatch(sessionID: "s-1", entries: Self.conversation())])
+            #expect(outcome == [IngestOutcome(sessionID: "s-1", inserted: 6, duplicates: 0, created: true)])
+            let session = try #require(try await storage.session(id: "s-1"))
+            #expect(session.title == "Fix the login bug")
+            #expect(session.project?.path == "/home/me/app")
+            #expect(session.project?.name == "app")
+            #expect(session.gitBranches == ["main", "fix-login"])
+            #expect(session.versions == ["2.1.39"])
+            #expect(session.models == ["claude-opus-4-6"])
+            #expect(session.firstAt == "2026-01-01T10:00:00.000Z")
+            #expect(session.lastAt == "2026-01-01T10:02:00.000Z")
+            #expect(session.entryCount == 6)
+            #expect(session.errorCount == 1)
+            #expect(session.kindCounts == ["human_prompt": 1, "assistant_text": 2, "tool_call": 1, "tool_result": 1, "bookkeeping": 1])
+            #expect(session.usage == TokenUsage(input: 30, output: 12, cacheCreation: 0, cacheRead: 3))
+            // The rewound branch (b1, b1t) and the bookkeeping line are off the main chain.
+            #expect(session.mainChainCount == 3)
+            let chain = try await storage.entries(of: "s-1", matching: EntryFilter(), cursor: nil, limit: 50)
+            #expect(chain.items.map(\.uuid) == ["a", "b2", "c"])
+            let all = try await storage.entries(of: "s-1", matching: EntryFilter(mainChainOnly: false), cursor: nil, limit: 50)
+            #expect(all.items.map(\.uuid) == ["a", "b1", "b1t", "b2", "c", "sha256:abc"])
+        }
+    }
+
+    @Test("ingesting again, or in any split, leaves the same state", arguments: TestDatabase.backends)
+    func idempotent(backend: StorageBackend) async throws {
+        try await withStorage(backend) { storage in
+            let entries = Self.conversation()
+            _ = try await storage.ingest([SessionBatch(sessionID: "s-1", entries: entries)])
+            let first = try #require(try await storage.session(id: "s-1"))
+            let again = try await storage.ingest([SessionBatch(sessionID: "s-1", entries: entries)])
+            #expect(again.first?.inserted == 0)
+            #expect(again.first?.duplicates == 6)
+
+            try await withStorage(backend) { other in
+                // The same lines in three uneven chunks, the middle one sent twice, out of order.
+                _ = try await other.ingest([SessionBatch(sessionID: "s-1", entries: Array(entries[3...]))])
+                _ = try await other.ingest([SessionBatch(sessionID: "s-1", entries: Array(entries[1..<4]))])
+                _ = try await other.ingest([SessionBatch(sessionID: "s-1", entries: Array(entries[1..<4]))])
+                _ = try await other.ingest([SessionBatch(sessionID: "s-1", entries: Array(entries[0..<1]))])
+                var split = try #require(try await other.session(id: "s-1"))
+                var original = first
+                // Only the bookkeeping times differ.
+                (split.createdAt, split.updatedAt, original.createdAt, original.updatedAt) = ("", "", "", "")
+                split.project?.id = 0
+                original.project?.id = 0
+                #expect(split == original)
+            }
+        }
+    }
+
+    @Test("a failing batch commits nothing, earlier batches of the same call included", arguments: TestDatabase.backends)
+    func atomic(backend: StorageBackend) async throws {
+        try await withStorage(backend) { storage in
+            var bad = Self.conversation(session: "s-2")[0]
+            bad.uuid = "x"
+            bad.timestamp = "not a time"  // PostgreSQL refuses it; SQLite is given a NULL-violating row instead
+            var batches = [SessionBatch(sessionID: "s-1", entries: Self.conversation())]
+            if backend == .sqlite {
+                batches.append(SessionBatch(sessionID: "s-2", parentSessionID: nil, entries: [bad]))
+                // A foreign key to a session that cannot exist makes SQLite fail too.
+                try await storage.database.write { try $0.executeScript("CREATE TRIGGER refuse BEFORE INSERT ON entries WHEN NEW.uuid = 'x' BEGIN SELECT RAISE(ABORT, 'refused'); END") }
+            } else {
+                batches.append(SessionBatch(sessionID: "s-2", entries: [bad]))
+            }
+            await #expect(throws: StorageError.self) { try await storage.ingest(batches) }
+            #expect(try await storage.session(id: "s-1") == nil)
+            #expect(try await storage.sessions(matching: SessionFilter(), cursor: nil, limit: 10).total == 0)
+        }
+    }
+
+    @Test("listing filters by project, branch and dates, pages with a cursor, and counts the total",
+          arguments: TestDatabase.backends)
+    func listing(backend: StorageBackend) async throws {
+        try await withStorage(backend) { storage in
+            for index in 0..<5 {
+                var entries = Self.conversation(cwd: index < 3 ? "/home/me/app" : "/srv/other")
+                for position in entries.indices where entries[position].timestamp != nil {
+                    entries[position].timestamp = "2026-01-0\(index + 1)T10:0\(position):00.000Z"
+                }
+                _ = try await storage.ingest([SessionBatch(sessionID: "s-\(index)", entries: entries)])
+            }
+            let all = try await storage.sessions(matching: SessionFilter(), cursor: nil, limit: 2)
+            #expect(all.total == 5)
+            #expect(all.items.map(\.id) == ["s-4", "s-3"])
+            let second = try await storage.sessions(matching: SessionFilter(), cursor: all.nextCursor, limit: 2)
+            #expect(second.items.map(\.id) == ["s-2", "s-1"])
+            let third = try await storage.sessions(matching: SessionFilter(), cursor: second.nextCursor, limit: 2)
+            #expect(third.items.map(\.id) == ["s-0"])
+            #expect(third.nextCursor == nil)
+
+            #expect(try await storage.sessions(matching: SessionFilter(project: "other"), cursor: nil, limit: 10).items.map(\.id) == ["s-4", "s-3"])
+            #expect(try await storage.sessions(matching: SessionFilter(project: "/home/me/app"), cursor: nil, limit: 10).total == 3)
+            #expect(try await storage.sessions(matching: SessionFilter(branch: "fix-login"), cursor: nil, limit: 10).total == 5)
+            #expect(try await storage.sessions(matching: SessionFilter(branch: "nope"), cursor: nil, limit: 10).total == 0)
+            let ranged = try await storage.sessions(
+                matching: SessionFilter(from: "2026-01-02T00:00:00.000Z", to: "2026-01-03T23:59:59.000Z"), cursor: nil, limit: 10)
+            #expect(ranged.items.map(\.id) == ["s-2", "s-1"])
+            await #expect(throws: InvalidCursor.self) {
+                try await storage.sessions(matching: SessionFilter(), cursor: "garbage!", limit: 2)
+            }
+        }
+    }
+
+    @Test("entries page in file order and filter by kind", arguments: TestDatabase.backends)
+    func entryPaging(backend: StorageBackend) async throws {
+        try await withStorage(backend) { storage in
+            _ = try await storage.ingest([SessionBatch(sessionID: "s-1", entries: Self.conversation())])
+            let first = try await storage.entries(of: "s-1", matching: EntryFilter(mainChainOnly: false), cursor: nil, limit: 4)
+            #expect(first.items.count == 4)
+            #expect(first.total == 6)
+            let rest = try await storage.entries(of: "s-1", matching: EntryFilter(mainChainOnly: false), cursor: first.nextCursor, limit: 4)
+            #expect(rest.items.map(\.uuid) == ["c", "sha256:abc"])
+            #expect(rest.nextCursor == nil)
+            let tools = try await storage.entries(of: "s-1", matching: EntryFilter(kinds: ["tool_call", "tool_result"], mainChainOnly: false), cursor: nil, limit: 10)
+            #expect(tools.items.map(\.uuid) == ["b1t", "c"])
+            #expect(tools.items.last?.isError == true)
+            #expect(tools.items.first?.raw == "{\"uuid\":\"b1t\"}")
+        }
+    }
+
+    @Test("subagent sessions link to their parent and go with it on delete", arguments: TestDatabase.backends)
+    func subagentsAndDelete(backend: StorageBackend) async throws {
+        try await withStorage(backend) { storage in
+            // The subagent arrives first: its parent row is created and filled in later.
+            _ = try await storage.ingest([SessionBatch(sessionID: "s-1:agent-a1", parentSessionID: "s-1", agentID: "a1",
+                                                       entries: Self.conversation(session: "s-1:agent-a1"))])
+            _ = try await storage.ingest([SessionBatch(sessionID: "s-1", entries: Self.conversation())])
+            #expect(try await storage.subagents(of: "s-1").map(\.id) == ["s-1:agent-a1"])
+            #expect(try await storage.sessions(matching: SessionFilter(), cursor: nil, limit: 10).items.map(\.id) == ["s-1"])
+            #expect(try await storage.sessions(matching: SessionFilter(includeSubagents: true), cursor: nil, limit: 10).total == 2)
+
+            #expect(try await storage.deleteSession(id: "s-1"))
+            #expect(try await storage.session(id: "s-1") == nil)
+            #expect(try await storage.session(id: "s-1:agent-a1") == nil)
+            #expect(try await storage.entries(of: "s-1", matching: EntryFilter(mainChainOnly: false), cursor: nil, limit: 10).total == 0)
+            #expect(try await storage.deleteSession(id: "s-1") == false)
+        }
+    }
+}
