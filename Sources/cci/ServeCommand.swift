@@ -28,6 +28,7 @@ struct ServeCommand: AsyncParsableCommand {
 
         let storage = try Bootstrap.openStorage(config)
         try await prepareSchema(storage, config: config, logger: logger)
+        try await prepareAdminKey(storage, config: config, logger: logger)
 
         let app = buildApplication(
             ApplicationDependencies(config: config, storage: storage, logger: logger),
@@ -40,6 +41,42 @@ struct ServeCommand: AsyncParsableCommand {
             })
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
         logger.info("stopped")
+    }
+
+    /// Installs or generates the admin key; a generated one is printed by this process only.
+    private func prepareAdminKey(_ storage: SQLStorage, config: AppConfig, logger: Logger) async throws {
+        guard config.security.apiKeyEnabled else {
+            logger.warning("API KEY AUTHENTICATION IS DISABLED (API_KEY_ENABLED=false): every /api route is open to anyone who can reach this port")
+            return
+        }
+        let status = try await storage.migrationStatus()
+        guard status.isCurrent else { return }  // keys arrive with the schema; /ready says not ready meanwhile
+        let outcome: AdminKeyBootstrap.Outcome
+        do {
+            outcome = try await AdminKeyBootstrap.run(
+                store: storage, configuredSecret: config.security.adminAPIKey, configuredFile: config.security.adminAPIKeyFile)
+        } catch let error as AdminKeyError {
+            throw CLIError(error.description)
+        }
+        switch outcome {
+        case .generated(let secret):
+            // Printed plainly, once, by the one process that created it; it is not logged as JSON
+            // so that log shippers do not keep it.
+            print("""
+
+                ================================================================
+                Default admin API key (shown once, store it now):
+                  \(secret)
+                Send it as the X-API-Key header. Create narrower keys with POST /api/admin/keys.
+                ================================================================
+
+                """)
+            logger.warning("default admin API key created and printed to the console")
+        case .installedConfigured:
+            logger.info("admin API key installed from configuration")
+        case .alreadyPresent:
+            break
+        }
     }
 
     /// SQLite always migrates (it is this process's own file); PostgreSQL migrates only with

@@ -19,7 +19,7 @@ struct HTTPBasicsTests {
     @Test("every response carries the security headers and a request id, errors included",
           arguments: [("/health", HTTPRequest.Method.get), ("/nowhere", .get), ("/health", .delete)])
     func securityHeaders(path: String, method: HTTPRequest.Method) async throws {
-        try await TestApp.run { client, _ in
+        try await TestApp.run { client, _, _ in
             let response = try await client.execute(uri: path, method: method)
             for (name, value) in Self.securityHeaders {
                 #expect(response.headers[HTTPField.Name(name)!] == value, "\(name) on \(method) \(path)")
@@ -30,7 +30,7 @@ struct HTTPBasicsTests {
 
     @Test("a sane X-Request-ID is echoed; an unsafe one is replaced")
     func requestID() async throws {
-        try await TestApp.run { client, logs in
+        try await TestApp.run { client, logs, _ in
             let sane = try await client.execute(uri: "/live", method: .get, headers: [HTTPField.Name("X-Request-ID")!: "abc-123.x_y:z"])
             #expect(sane.headers[HTTPField.Name("X-Request-ID")!] == "abc-123.x_y:z")
             let unsafe = try await client.execute(uri: "/live", method: .get, headers: [HTTPField.Name("X-Request-ID")!: "bad id\" <script>"])
@@ -43,7 +43,7 @@ struct HTTPBasicsTests {
 
     @Test("unknown routes get 404 and wrong methods 405 with Allow, in the JSON error shape")
     func errorShape() async throws {
-        try await TestApp.run { client, _ in
+        try await TestApp.run { client, _, _ in
             let missing = try await client.execute(uri: "/api/nothing-here", method: .get)
             #expect(missing.status == .notFound)
             let missingError = try #require(try TestApp.json(missing)["error"] as? [String: Any])
@@ -62,7 +62,7 @@ struct HTTPBasicsTests {
 
     @Test("a body over the limit gets 413 from its declared length, before it is read")
     func bodyLimit() async throws {
-        try await TestApp.run(environment: ["SERVER_MAX_BODY_SIZE_MB": "1"]) { client, _ in
+        try await TestApp.run(environment: ["SERVER_MAX_BODY_SIZE_MB": "1"]) { client, _, _ in
             let body = ByteBuffer(repeating: UInt8(ascii: "x"), count: 1024 * 1024 + 1)
             let response = try await client.execute(uri: "/api/sessions", method: .post, body: body)
             #expect(response.status == .contentTooLarge)
@@ -73,7 +73,7 @@ struct HTTPBasicsTests {
 
     @Test("one JSON log line per request with the documented fields")
     func requestLog() async throws {
-        try await TestApp.run { client, logs in
+        try await TestApp.run { client, logs, _ in
             _ = try await client.execute(uri: "/live", method: .get)
             let line = try #require(logs.all.first { $0.contains("\"path\":\"/live\"") })
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
@@ -89,7 +89,7 @@ struct HTTPBasicsTests {
     @Test("CORS answers allowed origins only")
     func cors() async throws {
         let environment = ["CORS_ENABLED": "true", "CORS_ALLOWED_ORIGINS": "https://app.example"]
-        try await TestApp.run(environment: environment) { client, _ in
+        try await TestApp.run(environment: environment) { client, _, _ in
             let preflight = try await client.execute(
                 uri: "/health", method: .options,
                 headers: [.origin: "https://app.example", .accessControlRequestMethod: "GET"])
@@ -106,7 +106,7 @@ struct HTTPBasicsTests {
 
     @Test("CORS is off by default")
     func corsOff() async throws {
-        try await TestApp.run { client, _ in
+        try await TestApp.run { client, _, _ in
             let response = try await client.execute(uri: "/health", method: .get, headers: [.origin: "https://app.example"])
             #expect(response.headers[.accessControlAllowOrigin] == nil)
         }

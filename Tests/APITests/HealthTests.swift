@@ -9,7 +9,7 @@ import Testing
 struct HealthTests {
     @Test("/health reports the database up and the service healthy", arguments: TestDatabase.backends)
     func healthy(backend: StorageBackend) async throws {
-        try await TestApp.run(backend: backend) { client, _ in
+        try await TestApp.run(backend: backend) { client, _, _ in
             let response = try await client.execute(uri: "/health", method: .get)
             #expect(response.status == .ok)
             let body = try TestApp.json(response)
@@ -22,7 +22,7 @@ struct HealthTests {
 
     @Test("/ready is 200 with the schema version once migrated", arguments: TestDatabase.backends)
     func ready(backend: StorageBackend) async throws {
-        try await TestApp.run(backend: backend) { client, _ in
+        try await TestApp.run(backend: backend) { client, _, _ in
             let response = try await client.execute(uri: "/ready", method: .get)
             #expect(response.status == .ok)
             let body = try TestApp.json(response)
@@ -33,7 +33,7 @@ struct HealthTests {
 
     @Test("/ready is 503 naming the pending files while the schema is behind", arguments: TestDatabase.backends)
     func notReadyWhenBehind(backend: StorageBackend) async throws {
-        try await TestApp.run(backend: backend, migrate: false) { client, _ in
+        try await TestApp.run(backend: backend, migrate: false) { client, _, _ in
             let response = try await client.execute(uri: "/ready", method: .get)
             #expect(response.status == .serviceUnavailable)
             let body = try TestApp.json(response)
@@ -47,7 +47,7 @@ struct HealthTests {
         let storage = SQLStorage(
             database: Database.postgres(url: "postgresql://nobody@127.0.0.1:1/none?connect_timeout=1", poolSize: 1),
             migrations: try MigrationFile.load(from: TestPaths.migrations.path, backend: .postgres))
-        try await TestApp.run(storage: storage) { client, _ in
+        try await TestApp.run(storage: storage) { client, _, _ in
             let health = try await client.execute(uri: "/health", method: .get)
             #expect(health.status == .serviceUnavailable)
             let body = try TestApp.json(health)
@@ -63,7 +63,7 @@ struct HealthTests {
 
     @Test("/live answers 200")
     func live() async throws {
-        try await TestApp.run { client, _ in
+        try await TestApp.run { client, _, _ in
             let response = try await client.execute(uri: "/live", method: .get)
             #expect(response.status == .ok)
             #expect(try TestApp.json(response)["status"] as? String == "alive")

@@ -10,7 +10,7 @@ struct MetricsTests {
     @Test("/metrics exposes request counts by route template, latency, in-flight, pools and build info",
           arguments: TestDatabase.backends)
     func exposition(backend: StorageBackend) async throws {
-        try await TestApp.run(backend: backend) { client, _ in
+        try await TestApp.run(backend: backend) { client, _, _ in
             _ = try await client.execute(uri: "/health", method: .get)
             _ = try await client.execute(uri: "/ready", method: .get)
             _ = try await client.execute(uri: "/no/such/route", method: .get)
@@ -33,7 +33,7 @@ struct MetricsTests {
 
     @Test("METRICS_ENABLED=false removes /metrics")
     func disabled() async throws {
-        try await TestApp.run(environment: ["METRICS_ENABLED": "false"]) { client, _ in
+        try await TestApp.run(environment: ["METRICS_ENABLED": "false"]) { client, _, _ in
             let response = try await client.execute(uri: "/metrics", method: .get)
             #expect(response.status == .notFound)
         }

@@ -1,6 +1,7 @@
 import API
 import Foundation
 import Hummingbird
+import HTTPTypes
 import HummingbirdTesting
 import Logging
 import NIOConcurrencyHelpers
@@ -17,6 +18,10 @@ enum TestApp {
         var all: [String] { lines.withLockedValue { $0 } }
     }
 
+    /// The admin key every test application has.
+    static let adminSecret = APIKeySecret.generate().secret
+    static var admin: HTTPFields { [.init("X-API-Key")!: adminSecret] }
+
     static func config(_ environment: [String: String] = [:]) throws -> AppConfig {
         let base = ["SERVER_HOST": "127.0.0.1", "SERVER_PORT": "0", "OLLAMA_ENABLED": "false"]
         return try ConfigLoader(environment: base.merging(environment) { $1 }, configFile: "/dev/null").load().config
@@ -29,7 +34,7 @@ enum TestApp {
         environment: [String: String] = [:],
         migrate: Bool = true,
         storage explicitStorage: (any Storage)? = nil,
-        _ body: @Sendable (any TestClientProtocol, CapturedLogs) async throws -> Void
+        _ body: @Sendable (any TestClientProtocol, CapturedLogs, any Storage) async throws -> Void
     ) async throws {
         let database = try await TestDatabase.make(backend)
         let storage: any Storage
@@ -37,14 +42,17 @@ enum TestApp {
             storage = explicitStorage
         } else {
             let opened = try database.openStorage()
-            if migrate { try await opened.migrate() }
+            if migrate {
+                try await opened.migrate()
+                _ = try await AdminKeyBootstrap.run(store: opened, configuredSecret: adminSecret, configuredFile: nil)
+            }
             storage = opened
         }
         let logs = CapturedLogs()
         let logger = Logger(label: "test") { label in JSONLogHandler(label: label, level: .info, output: logs.output) }
         let app = buildApplication(ApplicationDependencies(config: try config(environment), storage: storage, logger: logger))
         do {
-            try await app.test(.live) { client in try await body(client, logs) }
+            try await app.test(.live) { client in try await body(client, logs, storage) }
         } catch {
             await storage.close()
             await database.drop()

@@ -26,8 +26,8 @@ public struct ApplicationDependencies: Sendable {
 /// Builds the HTTP application: middleware in order, routes, background services.
 ///
 /// Middleware order, outermost first: request id → security headers → log and metrics →
-/// JSON errors → CORS → body limit → handler timeout. Authentication and rate limiting go
-/// after the body limit, where they see the request before any handler does.
+/// JSON errors → CORS → body limit → handler timeout; then, on `/api` routes,
+/// authentication and each route group's permission check.
 public func buildApplication(
     _ dependencies: ApplicationDependencies,
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
@@ -58,10 +58,22 @@ public func buildApplication(
     let root = router.group()
     HealthRoutes(monitor: monitor, storage: dependencies.storage, startedAt: .now, version: dependencies.version)
         .register(on: root, routes: routes)
+    let authenticator = config.security.apiKeyEnabled
+        ? APIKeyAuthenticator(store: dependencies.storage, logger: dependencies.logger) : nil
+    let enforced = authenticator != nil
     if config.monitoring.metricsEnabled {
+        let metricsGroup = router.group()
+        if config.security.metricsRequireKey {
+            metricsGroup.add(middleware: AuthMiddleware(authenticator: authenticator))
+                .add(middleware: PermissionMiddleware(required: .readMetrics, enforced: enforced))
+        }
         MetricsRoute(registry: MetricsRegistry.shared(), storage: dependencies.storage, version: dependencies.version)
-            .register(on: root, routes: routes)
+            .register(on: metricsGroup, routes: routes)
     }
+
+    let api = router.group("/api").add(middleware: AuthMiddleware(authenticator: authenticator))
+    let admin = api.group("/admin").add(middleware: PermissionMiddleware(required: .admin, enforced: enforced))
+    KeyRoutes(store: dependencies.storage).register(on: admin, routes: routes)
 
     var app = Application(
         router: router,
