@@ -61,8 +61,8 @@ struct ServeCommand: AsyncParsableCommand {
         switch outcome {
         case .generated(let secret):
             // Printed plainly, once, by the one process that created it; it is not logged as JSON
-            // so that log shippers do not keep it.
-            print("""
+            // so that log shippers do not keep it. Unbuffered, like the logs, so it is out at once.
+            LogOutput.standardOutput.write("""
 
                 ================================================================
                 Default admin API key (shown once, store it now):

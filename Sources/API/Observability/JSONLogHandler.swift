@@ -111,5 +111,5 @@ public final class LogOutput: Sendable {
         }
     }
 
-    func write(_ line: String) { lock.withLock { sink(line) } }
+    public func write(_ line: String) { lock.withLock { sink(line) } }
 }
