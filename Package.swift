@@ -31,10 +31,11 @@ let package = Package(
             name: "ServiceConfig",
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
+        .target(name: "Search"),
         .target(
             name: "Storage",
             dependencies: [
-                "CSQLite3", "CLibPQ",
+                "CSQLite3", "CLibPQ", "Search",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -44,7 +45,7 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
-                "ServiceConfig", "Storage",
+                "ServiceConfig", "Storage", "Search",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -65,7 +66,8 @@ let package = Package(
         // Tests. TestSupport finds the test servers (PostgreSQL, Redis) and the corpus.
         .target(name: "TestSupport", dependencies: ["Storage"], path: "Tests/TestSupport"),
         .testTarget(name: "ServiceConfigTests", dependencies: ["ServiceConfig", "TestSupport"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Search", "TestSupport"]),
+        .testTarget(name: "SearchTests", dependencies: ["Search"]),
         .testTarget(
             name: "APITests",
             dependencies: [
