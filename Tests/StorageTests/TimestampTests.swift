@@ -19,6 +19,8 @@ struct TimestampTests {
         #expect(Timestamp.parse("2025-11-25T08:59:59+02:00")?.timeIntervalSince1970 == 1_764_053_999)
         #expect(Timestamp.parse("2025-11-25T06:59:59Z")?.timeIntervalSince1970 == 1_764_053_999)
         #expect(Timestamp.parse("yesterday") == nil)
+        #expect(Timestamp.parse("2026-13-45T00:00:00Z") == nil)
+        #expect(Timestamp.parse("2026-01-01T25:00:00Z") == nil)
         #expect(Timestamp.parse("2025-11-25T06:59:59 junk") == nil)
     }
 }

@@ -74,6 +74,8 @@ public func buildApplication(
     let api = router.group("/api").add(middleware: AuthMiddleware(authenticator: authenticator))
     let admin = api.group("/admin").add(middleware: PermissionMiddleware(required: .admin, enforced: enforced))
     KeyRoutes(store: dependencies.storage).register(on: admin, routes: routes)
+    let readers = api.group().add(middleware: PermissionMiddleware(required: .readSessions, enforced: enforced))
+    SearchRoutes(store: dependencies.storage).register(on: readers, routes: routes)
 
     var app = Application(
         router: router,

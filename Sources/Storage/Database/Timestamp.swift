@@ -29,7 +29,8 @@ public enum Timestamp {
         }
         guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
               let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
-              bytes[4] == 45, bytes[7] == 45, bytes[10] == 84 || bytes[10] == 32
+              bytes[4] == 45, bytes[7] == 45, bytes[10] == 84 || bytes[10] == 32,
+              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
         else { return nil }
         var index = 19
         var fraction = 0.0
