@@ -4,8 +4,9 @@
 # docs/deployment.md.
 set -euo pipefail
 
-readonly DEPLOY_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-readonly REPO_DIR="$(dirname "$DEPLOY_DIR")"
+DEPLOY_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_DIR="$(dirname "$DEPLOY_DIR")"
+readonly DEPLOY_DIR REPO_DIR
 
 IMAGE_NAME="${CCI_IMAGE_NAME:-claude-code-intelligence}"
 K8S_DIR="${CCI_K8S_DIR:-$DEPLOY_DIR/kubernetes}"
@@ -159,19 +160,21 @@ cmd_k8s() {
     [[ -f "$K8S_DIR/kustomization.yaml" ]] || die "no kustomization.yaml in $K8S_DIR"
     case "$action" in
         apply)
-            # 1. Namespace, configuration and (dev) data stores: everything not api or migration.
-            kubectl apply -k "$K8S_DIR" -l 'app.kubernetes.io/component notin (api,migration)'
+            # 1. The namespace (no component label), then the Secret must exist.
+            kubectl apply -k "$K8S_DIR" -l '!app.kubernetes.io/component'
             kube get secret cci-secrets >/dev/null 2>&1 ||
-                die "secret cci-secrets is missing in namespace $K8S_NAMESPACE: create it from $DEPLOY_DIR/kubernetes/secret.example.yaml (docs/deployment.md)"
+                die "secret cci-secrets is missing in namespace $K8S_NAMESPACE: create it from deployments/kubernetes/secret.example.yaml (docs/deployment.md)"
+            # 2. Configuration and (dev) data stores: everything but api and migration.
+            kubectl apply -k "$K8S_DIR" -l 'app.kubernetes.io/component notin (api,migration)'
             local sts
             for sts in $(kube get statefulset -l app.kubernetes.io/part-of=claude-code-intelligence -o name); do
                 kube rollout status "$sts" --timeout="${K8S_TIMEOUT}s"
             done
-            # 2. Migrations. A Job's pod template is immutable: replace the previous run.
+            # 3. Migrations. A Job's pod template is immutable: replace the previous run.
             kube delete job cci-migrate --ignore-not-found --wait=true
             kubectl apply -k "$K8S_DIR" -l app.kubernetes.io/component=migration
             wait_for_job cci-migrate
-            # 3. The API, rolled one pod at a time (maxUnavailable 0).
+            # 4. The API, rolled one pod at a time (maxUnavailable 0).
             kubectl apply -k "$K8S_DIR" -l app.kubernetes.io/component=api
             kube rollout status deployment/cci --timeout="${K8S_TIMEOUT}s"
             ;;

@@ -24,10 +24,11 @@ public struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    public func log(
-        level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?,
-        source: String, file: String, function: String, line: UInt
-    ) {
+    public func log(event: LogEvent) {
+        write(level: event.level, message: event.message, explicit: event.metadata)
+    }
+
+    private func write(level: Logger.Level, message: Logger.Message, explicit: Logger.Metadata?) {
         var line = "{\"time\":\""
         line += Self.timestamp()
         line += "\",\"level\":\""
