@@ -5,20 +5,8 @@ import Testing
 
 @Suite("Database behaviour on both backends")
 struct DatabaseTests {
-    /// A migrated storage on a fresh database, closed and dropped after `body`.
     func withStorage(_ backend: StorageBackend, poolSize: Int = 4, _ body: (SQLStorage) async throws -> Void) async throws {
-        let database = try await TestDatabase.make(backend)
-        let storage = try database.openStorage(poolSize: poolSize)
-        try await storage.migrate()
-        do {
-            try await body(storage)
-        } catch {
-            await storage.close()
-            await database.drop()
-            throw error
-        }
-        await storage.close()
-        await database.drop()
+        try await TestDatabase.withMigratedStorage(backend, poolSize: poolSize, body)
     }
 
     @Test("ping answers", arguments: TestDatabase.backends)

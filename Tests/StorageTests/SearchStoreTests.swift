@@ -7,17 +7,10 @@ import Testing
 @Suite("Full-text search on both backends")
 struct SearchStoreTests {
     func withCorpus(_ backend: StorageBackend, _ body: (SQLStorage) async throws -> Void) async throws {
-        let database = try await TestDatabase.make(backend)
-        let storage = try database.openStorage()
-        try await storage.migrate()
-        _ = try await storage.ingest(TestFixtures.searchCorpus)
-        do { try await body(storage) } catch {
-            await storage.close()
-            await database.drop()
-            throw error
+        try await TestDatabase.withMigratedStorage(backend) { storage in
+            _ = try await storage.ingest(TestFixtures.searchCorpus)
+            try await body(storage)
         }
-        await storage.close()
-        await database.drop()
     }
 
     func uuids(_ storage: SQLStorage, _ text: String, kinds: [String] = SearchRequest.defaultKinds,

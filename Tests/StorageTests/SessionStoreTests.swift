@@ -36,16 +36,7 @@ struct SessionStoreTests {
     }
 
     func withStorage(_ backend: StorageBackend, _ body: (SQLStorage) async throws -> Void) async throws {
-        let database = try await TestDatabase.make(backend)
-        let storage = try database.openStorage()
-        try await storage.migrate()
-        do { try await body(storage) } catch {
-            await storage.close()
-            await database.drop()
-            throw error
-        }
-        await storage.close()
-        await database.drop()
+        try await TestDatabase.withMigratedStorage(backend, body)
     }
 
     @Test("ingest derives the session's metadata and statistics", arguments: TestDatabase.backends)

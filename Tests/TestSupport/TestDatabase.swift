@@ -52,6 +52,25 @@ public struct TestDatabase: Sendable {
 
     public func drop() async { await cleanup() }
 
+    /// Runs `body` with migrated storage on a fresh database of `backend`; closes and drops
+    /// it afterwards, whether `body` succeeds or throws.
+    public static func withMigratedStorage(
+        _ backend: StorageBackend, poolSize: Int = 4, _ body: (SQLStorage) async throws -> Void
+    ) async throws {
+        let database = try await make(backend)
+        let storage = try database.openStorage(poolSize: poolSize)
+        do {
+            try await storage.migrate()
+            try await body(storage)
+        } catch {
+            await storage.close()
+            await database.drop()
+            throw error
+        }
+        await storage.close()
+        await database.drop()
+    }
+
     static func replacingDatabase(in url: String, with name: String) -> String {
         guard let slash = url.range(of: "/", options: .backwards, range: url.range(of: "://")!.upperBound..<url.endIndex) else {
             return url + "/" + name
