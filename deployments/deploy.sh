@@ -184,7 +184,7 @@ cmd_k8s() {
             kubectl delete -k "$K8S_DIR" -l app.kubernetes.io/component --ignore-not-found
             ;;
         status)
-            kube get deployment,statefulset,job,pod,service,hpa,pdb -l app.kubernetes.io/part-of=claude-code-intelligence -o wide
+            kube get deployment,statefulset,job,pod,service,hpa,pdb,pvc -l app.kubernetes.io/part-of=claude-code-intelligence -o wide
             ;;
         *)
             usage >&2
