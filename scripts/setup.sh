@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(pkg-config libsqlite3-dev libpq-dev libcurl4-openssl-dev libhiredis-dev)
 if [[ "${1:-}" == "--test" ]]; then
-    packages+=(postgresql redis-server redis-tools wrk)
+    packages+=(postgresql redis-server redis-tools wrk nginx shellcheck)
 fi
 
 missing=()

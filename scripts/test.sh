@@ -13,6 +13,8 @@ service_env=$(scripts/services.sh start "$services_dir")
 eval "$service_env"
 export CCI_TEST_REQUIRE_SERVICES=1
 
+deployments/validate.sh
+
 swift build --build-tests
 export CCI_BINARY="$(swift build --show-bin-path)/cci"
 swift test --skip-build "$@"
