@@ -31,6 +31,7 @@ let package = Package(
             name: "ServiceConfig",
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
+        .target(name: "Transcript"),
         .target(name: "Search"),
         .target(
             name: "Storage",
@@ -69,6 +70,7 @@ let package = Package(
         .testTarget(name: "ServiceConfigTests", dependencies: ["ServiceConfig", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Search", "TestSupport"]),
         .testTarget(name: "SearchTests", dependencies: ["Search"]),
+        .testTarget(name: "TranscriptTests", dependencies: ["Transcript", "TestSupport"]),
         .testTarget(
             name: "APITests",
             dependencies: [

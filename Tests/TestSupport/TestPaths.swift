@@ -24,6 +24,15 @@ public enum TestPaths {
         return repositoryRoot.appendingPathComponent(".build/debug/cci")
     }
 
+    /// The shared corpus of real Claude Code transcripts: `CCI_CORPUS_DIR`, else
+    /// `shared/corpus` beside the repository.
+    public static var corpus: URL {
+        if let path = ProcessInfo.processInfo.environment["CCI_CORPUS_DIR"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
+        return repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus")
+    }
+
     /// The migrations folder of the repository.
     public static var migrations: URL { repositoryRoot.appendingPathComponent("migrations") }
 

@@ -1,0 +1,58 @@
+/// Splits a byte stream into lines, remembering where each starts.
+///
+/// Bytes arrive in chunks of any size; a line is emitted once its newline arrives, so only
+/// the current unfinished line is ever buffered, whatever the file size. A last line without
+/// a newline (a live session being written) is held back: ``pendingBytes`` says how much,
+/// and ``completedOffset`` is where to resume once the writer has finished it.
+public struct JSONLineSplitter: Sendable {
+    /// One complete line, without its line terminator.
+    public struct Line: Sendable {
+        /// 1-based line number, counting from the first byte fed.
+        public let number: Int
+        /// Byte offset of the line's first byte in the whole stream.
+        public let offset: Int64
+        public let bytes: [UInt8]
+    }
+
+    /// The offset just after the last complete line.
+    public private(set) var completedOffset: Int64
+    private var partial: [UInt8] = []
+    private var partialStart: Int64
+    private var nextLineNumber: Int
+
+    public init(startOffset: Int64 = 0, startLine: Int = 1) {
+        completedOffset = startOffset
+        partialStart = startOffset
+        nextLineNumber = startLine
+    }
+
+    /// Bytes of an unfinished last line, held back.
+    public var pendingBytes: Int { partial.count }
+
+    /// Feeds the next chunk and calls `emit` for every line it completes (empty lines are
+    /// counted but not emitted).
+    public mutating func feed(_ chunk: some Collection<UInt8>, _ emit: (Line) throws -> Void) rethrows {
+        var lineStart = chunk.startIndex
+        var index = chunk.startIndex
+        while index != chunk.endIndex {
+            if chunk[index] == 0x0A {
+                partial.append(contentsOf: chunk[lineStart..<index])
+                try finishLine(emit)
+                lineStart = chunk.index(after: index)
+            }
+            index = chunk.index(after: index)
+        }
+        partial.append(contentsOf: chunk[lineStart..<chunk.endIndex])
+    }
+
+    private mutating func finishLine(_ emit: (Line) throws -> Void) rethrows {
+        let length = Int64(partial.count) + 1
+        if partial.last == 0x0D { partial.removeLast() }
+        let line = Line(number: nextLineNumber, offset: partialStart, bytes: partial)
+        nextLineNumber += 1
+        partialStart += length
+        completedOffset = partialStart
+        partial.removeAll(keepingCapacity: true)
+        if !line.bytes.isEmpty && !line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { try emit(line) }
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import TestSupport
+import Testing
+import Transcript
+
+@Suite("Parsing the real corpus")
+struct CorpusParsingTests {
+    /// Parses a whole file in chunks of `chunkSize` bytes.
+    static func parse(_ url: URL, chunkSize: Int = 64 * 1024) throws -> (entries: [TranscriptEntry], malformed: [TranscriptLineParser.Malformed], splitter: JSONLineSplitter) {
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        var splitter = JSONLineSplitter()
+        var parser = TranscriptLineParser()
+        var entries: [TranscriptEntry] = []
+        var malformed: [TranscriptLineParser.Malformed] = []
+        while let chunk = try handle.read(upToCount: chunkSize), !chunk.isEmpty {
+            splitter.feed(chunk) { line in
+                switch parser.parse(line) {
+                case .success(let entry): entries.append(entry)
+                case .failure(let error): malformed.append(error)
+                }
+            }
+        }
+        return (entries, malformed, splitter)
+    }
+
+    @Test("every public transcript parses whole, with the manifest's type, error and sidechain counts")
+    func manifestCounts() throws {
+        let files = try CorpusFile.all().filter { $0.relativePath.hasPrefix("transcripts/") }
+        #expect(files.count >= 29)
+        for file in files {
+            let (entries, malformed, splitter) = try Self.parse(file.path)
+            #expect(malformed.isEmpty, "\(file.relativePath): \(malformed.prefix(3))")
+            #expect(splitter.pendingBytes == 0)
+            var types: [String: Int] = [:]
+            for entry in entries { types[entry.type, default: 0] += 1 }
+            #expect(types == file.types, "\(file.relativePath)")
+            #expect(entries.filter(\.isError).count == file.errorResults, "\(file.relativePath)")
+            #expect(entries.filter(\.isSidechain).count == file.sidechainLines, "\(file.relativePath)")
+        }
+    }
+
+    @Test("edge-case files never stop the parser; every non-empty line is an entry or a reported malformed line")
+    func edgeCases() throws {
+        for file in try CorpusFile.all().filter({ $0.relativePath.hasPrefix("edge-cases/") }) {
+            let (entries, malformed, splitter) = try Self.parse(file.path)
+            let text = try String(contentsOf: file.path, encoding: .utf8)
+            let nonEmpty = text.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.count
+            // A file whose last line has no newline ends torn: that line is held back, not lost.
+            let heldBack = splitter.pendingBytes > 0 ? 1 : 0
+            #expect(entries.count + malformed.count + heldBack == nonEmpty, "\(file.relativePath)")
+        }
+    }
+
+    @Test("chunk boundaries anywhere give the same entries as one pass", arguments: [1, 7, 4096, 65_536])
+    func chunking(chunkSize: Int) throws {
+        let file = TestPaths.corpus.appendingPathComponent("transcripts/marot__spotter/tool_heavy.jsonl")
+        let whole = try Self.parse(file, chunkSize: 1 << 24).entries
+        let chunked = try Self.parse(file, chunkSize: chunkSize).entries
+        #expect(chunked == whole)
+        #expect(!whole.isEmpty)
+    }
+
+    @Test("kinds: real prompts are human, wrappers and reminders are not")
+    func kinds() throws {
+        let file = TestPaths.corpus.appendingPathComponent("transcripts/marot__spotter/258c7280-ae70-4798-800f-63464d01a85d.jsonl")
+        let entries = try Self.parse(file).entries
+        let human = entries.filter { $0.kind == .humanPrompt }
+        #expect(!human.isEmpty)
+        #expect(human.allSatisfy { !$0.text.hasPrefix("<command-") && !$0.text.hasPrefix("<system-reminder>") && !$0.isMeta })
+        #expect(entries.contains { $0.kind == .compactSummary })
+        #expect(entries.contains { $0.kind == .toolCall && $0.toolName == "Bash" })
+        #expect(entries.contains { $0.kind == .toolResult && $0.toolName == "Bash" })
+        #expect(entries.contains { $0.kind == .thinking })
+        #expect(entries.filter { $0.type == "progress" }.allSatisfy { $0.kind == .bookkeeping })
+        let usage = entries.first { $0.type == "assistant" }?.usage
+        #expect((usage?.output ?? 0) > 0)
+    }
+}
+
+@Suite("Line splitting")
+struct LineSplitterTests {
+    @Test("a torn last line is held back until its newline arrives, with offsets kept")
+    func tornLine() {
+        var splitter = JSONLineSplitter(startOffset: 100, startLine: 1)
+        var lines: [JSONLineSplitter.Line] = []
+        splitter.feed(Array("{\"a\":1}\n{\"b\":".utf8)) { lines.append($0) }
+        #expect(lines.map(\.offset) == [100])
+        #expect(splitter.completedOffset == 108)
+        #expect(splitter.pendingBytes == 5)
+        splitter.feed(Array("2}\r\n\n{\"c\":3}\n".utf8)) { lines.append($0) }
+        #expect(lines.map { String(decoding: $0.bytes, as: UTF8.self) } == ["{\"a\":1}", "{\"b\":2}", "{\"c\":3}"])
+        #expect(lines.map(\.number) == [1, 2, 4])
+        #expect(lines.map(\.offset) == [100, 108, 118])
+        #expect(splitter.completedOffset == 126)
+        #expect(splitter.pendingBytes == 0)
+    }
+
+    @Test("malformed lines are reported with their number and the rest still parse")
+    func malformed() {
+        var splitter = JSONLineSplitter()
+        var parser = TranscriptLineParser()
+        var results: [Result<TranscriptEntry, TranscriptLineParser.Malformed>] = []
+        let bytes = Array("{\"type\":\"user\",\"uuid\":\"u1\",\"message\":{\"content\":\"hi\"}}\nnot json\n[1,2]\n".utf8) + [0xFF, 0xFE, 0x0A]
+            + Array("{\"type\":\"brand-new-type\",\"x\":1}\n".utf8)
+        splitter.feed(bytes) { results.append(parser.parse($0)) }
+        #expect(results.count == 5)
+        let failures = results.compactMap { if case .failure(let error) = $0 { return error } else { return nil } }
+        #expect(failures.map(\.lineNumber) == [2, 3, 4])
+        #expect(failures.map(\.reason) == ["not JSON", "not a JSON object", "not valid UTF-8"])
+        guard case .success(let unknown) = results[4] else { Issue.record("unknown type not kept"); return }
+        #expect(unknown.type == "brand-new-type")
+        #expect(unknown.kind == .bookkeeping)
+        #expect(unknown.raw == "{\"type\":\"brand-new-type\",\"x\":1}")
+    }
+}
