@@ -32,6 +32,16 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
         .target(name: "Transcript"),
+        .target(
+            name: "SharedState",
+            dependencies: [
+                "CHiredis",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
         .target(name: "Search"),
         .target(
             name: "Storage",
@@ -46,7 +56,7 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
-                "ServiceConfig", "Storage", "Search",
+                "ServiceConfig", "Storage", "Search", "SharedState", "Transcript",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -71,6 +81,14 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Search", "TestSupport"]),
         .testTarget(name: "SearchTests", dependencies: ["Search"]),
         .testTarget(name: "TranscriptTests", dependencies: ["Transcript", "TestSupport"]),
+        .testTarget(
+            name: "SharedStateTests",
+            dependencies: [
+                "SharedState",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "APITests",
             dependencies: [

@@ -1,0 +1,99 @@
+import SharedState
+import Testing
+
+@Suite("Redis GCRA limiter", .enabled(if: TestRedis.enabled))
+struct RedisGCRALimiterTests {
+    @Test func admitsExactlyTheBurstThenRefuses() async throws {
+        let client = try TestRedis.client()
+        let limiter = RedisGCRALimiter(client: client, keyPrefix: TestRedis.prefix())
+        let rule = RateLimitRule(requests: 10, period: .seconds(3600), burst: 5)
+        for expectedRemaining in (0..<5).reversed() {
+            let decision = try await limiter.acquire(key: "k", limit: rule)
+            #expect(decision.allowed && decision.remaining == expectedRemaining && decision.limit == 5)
+        }
+        let refused = try await limiter.acquire(key: "k", limit: rule)
+        #expect(!refused.allowed)
+        let retryAfter = try #require(refused.retryAfter)
+        // One emission interval (360 s), less the few milliseconds the calls took.
+        #expect(retryAfter > .seconds(359) && retryAfter <= .seconds(360))
+        #expect(refused.resetAfter > .seconds(1799) && refused.resetAfter <= .seconds(1800))
+        await client.close()
+    }
+
+    @Test func refillsOverTime() async throws {
+        let client = try TestRedis.client()
+        let limiter = RedisGCRALimiter(client: client, keyPrefix: TestRedis.prefix())
+        let rule = RateLimitRule(requests: 5, period: .seconds(1), burst: 3)  // one per 200 ms
+        #expect(try await limiter.acquire(key: "k", limit: rule, cost: 3).allowed)
+        let refused = try await limiter.acquire(key: "k", limit: rule)
+        #expect(!refused.allowed)
+        let retryAfter = try #require(refused.retryAfter)
+        #expect(retryAfter > .zero && retryAfter <= .milliseconds(200))
+        try await Task.sleep(for: retryAfter + .milliseconds(10))
+        #expect(try await limiter.acquire(key: "k", limit: rule).allowed)
+        try await Task.sleep(for: .milliseconds(650))
+        #expect(try await limiter.acquire(key: "k", limit: rule, cost: 0).remaining == 3)
+        await client.close()
+    }
+
+    @Test func keyExpiresWhenTheBudgetIsFull() async throws {
+        let client = try TestRedis.client()
+        let prefix = TestRedis.prefix()
+        let limiter = RedisGCRALimiter(client: client, keyPrefix: prefix)
+        _ = try await limiter.acquire(key: "k", limit: RateLimitRule(requests: 1, period: .seconds(10), burst: 5), cost: 2)
+        let ttl = try #require(try await client.command(["PTTL", prefix + "k"]).integer)
+        #expect(ttl > 19_000 && ttl <= 20_000)
+        await client.close()
+    }
+
+    @Test func twoReplicasShareOneBudget() async throws {
+        let prefix = TestRedis.prefix()
+        let (clientA, clientB) = (try TestRedis.client(), try TestRedis.client())
+        let replicaA = RedisGCRALimiter(client: clientA, keyPrefix: prefix)
+        let replicaB = RedisGCRALimiter(client: clientB, keyPrefix: prefix)
+        let rule = RateLimitRule(requests: 4, period: .seconds(3600))
+        #expect(try await replicaA.acquire(key: "user", limit: rule, cost: 3).allowed)
+        #expect(try await replicaB.acquire(key: "user", limit: rule).allowed)
+        #expect(try await !replicaB.acquire(key: "user", limit: rule).allowed)
+        #expect(try await !replicaA.acquire(key: "user", limit: rule).allowed)
+        await clientA.close()
+        await clientB.close()
+    }
+
+    @Test func reloadsTheScriptAfterFlush() async throws {
+        let client = try TestRedis.client()
+        let limiter = RedisGCRALimiter(client: client, keyPrefix: TestRedis.prefix())
+        let rule = RateLimitRule(requests: 10, period: .seconds(3600))
+        #expect(try await limiter.acquire(key: "k", limit: rule).remaining == 9)
+        _ = try await client.command(["SCRIPT", "FLUSH"])
+        #expect(try await limiter.acquire(key: "k", limit: rule).remaining == 8)
+        await client.close()
+    }
+
+    @Test func concurrentCallsOnTwoReplicasNeverExceedTheBudget() async throws {
+        let prefix = TestRedis.prefix()
+        let clients = [try TestRedis.client(), try TestRedis.client()]
+        let replicas = clients.map { RedisGCRALimiter(client: $0, keyPrefix: prefix) }
+        let rule = RateLimitRule(requests: 50, period: .seconds(3600))
+        let allowed = try await countConcurrently(400) { index in
+            try await replicas[index % 2].acquire(key: "shared", limit: rule).allowed
+        }
+        #expect(allowed == 50)
+        for client in clients { await client.close() }
+    }
+
+    @Test func agreesWithTheLocalLimiter() async throws {
+        let client = try TestRedis.client()
+        let shared = RedisGCRALimiter(client: client, keyPrefix: TestRedis.prefix())
+        let local = LocalGCRALimiter()
+        let rule = RateLimitRule(requests: 7, period: .seconds(7200), burst: 4)
+        for cost in [1, 2, 0, 3, 1, 1, 5] {
+            let remote = try await shared.acquire(key: "k", limit: rule, cost: cost)
+            let inProcess = try await local.acquire(key: "k", limit: rule, cost: cost)
+            #expect(remote.allowed == inProcess.allowed)
+            #expect(remote.remaining == inProcess.remaining)
+            #expect(remote.limit == inProcess.limit)
+        }
+        await client.close()
+    }
+}
