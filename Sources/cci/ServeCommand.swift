@@ -30,8 +30,9 @@ struct ServeCommand: AsyncParsableCommand {
         try await prepareSchema(storage, config: config, logger: logger)
         try await prepareAdminKey(storage, config: config, logger: logger)
 
+        let shared = try SharedServices.make(redisURL: config.redisURL, logger: logger)
         let app = buildApplication(
-            ApplicationDependencies(config: config, storage: storage, logger: logger),
+            ApplicationDependencies(config: config, storage: storage, shared: shared, logger: logger),
             onServerRunning: { channel in
                 logger.info("listening", metadata: [
                     "address": "\(config.server.host)",

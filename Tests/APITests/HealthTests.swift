@@ -70,3 +70,40 @@ struct HealthTests {
         }
     }
 }
+
+@Suite("Redis in /health")
+struct RedisHealthTests {
+    @Test("a configured Redis that answers is up", .enabled(if: TestServices.runRedis))
+    func redisUp() async throws {
+        try await TestApp.run(environment: ["REDIS_URL": try TestServices.requireRedisURL()]) { client, _, _ in
+            let response = try await client.execute(uri: "/health", method: .get)
+            #expect(response.status == .ok)
+            let body = try TestApp.json(response)
+            #expect(body["status"] as? String == "healthy")
+            let redis = try #require((body["components"] as? [String: Any])?["redis"] as? [String: Any])
+            #expect(redis["status"] as? String == "up")
+        }
+    }
+
+    @Test("a configured Redis that is down makes the service degraded, still 200")
+    func redisDown() async throws {
+        try await TestApp.run(environment: ["REDIS_URL": "redis://127.0.0.1:1"]) { client, _, _ in
+            let response = try await client.execute(uri: "/health", method: .get)
+            #expect(response.status == .ok)
+            let body = try TestApp.json(response)
+            #expect(body["status"] as? String == "degraded")
+            let redis = try #require((body["components"] as? [String: Any])?["redis"] as? [String: Any])
+            #expect(redis["status"] as? String == "down")
+            // No password or internals in the answer.
+            #expect(!String(buffer: response.body).contains("Error Domain"))
+        }
+    }
+
+    @Test("without REDIS_URL there is no redis component")
+    func noRedis() async throws {
+        try await TestApp.run { client, _, _ in
+            let body = try TestApp.json(try await client.execute(uri: "/health", method: .get))
+            #expect((body["components"] as? [String: Any])?["redis"] == nil)
+        }
+    }
+}

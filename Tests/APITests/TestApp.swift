@@ -50,7 +50,9 @@ enum TestApp {
         }
         let logs = CapturedLogs()
         let logger = Logger(label: "test") { label in JSONLogHandler(label: label, level: .info, output: logs.output) }
-        let app = buildApplication(ApplicationDependencies(config: try config(environment), storage: storage, logger: logger))
+        let appConfig = try config(environment)
+        let shared = try SharedServices.make(redisURL: appConfig.redisURL, logger: logger)
+        let app = buildApplication(ApplicationDependencies(config: appConfig, storage: storage, shared: shared, logger: logger))
         do {
             try await app.test(.live) { client in try await body(client, logs, storage) }
         } catch {

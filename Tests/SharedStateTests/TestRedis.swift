@@ -30,8 +30,14 @@ enum TestRedis {
         return url
     }
 
+    /// A client with a patient command timeout: the suites run beside many others on a
+    /// loaded machine, and a slow reply must not read as a missing value.
     static func client(poolSize: Int = 4) throws -> RedisClient {
-        try RedisClient(url: requireURL(), poolSize: poolSize)
+        var configuration = try RedisConfiguration(url: requireURL())
+        configuration.poolSize = poolSize
+        configuration.commandTimeout = .seconds(5)
+        configuration.maximumQueueWait = .seconds(5)
+        return RedisClient(configuration: configuration)
     }
 
     /// A key prefix no other test (or earlier run) uses.

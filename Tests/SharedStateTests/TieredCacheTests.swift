@@ -8,7 +8,7 @@ private struct Replica {
     let cache: TieredCache
     let metrics: TestMetrics
 
-    init(url: String, prefix: String, commandTimeout: Duration = .milliseconds(250),
+    init(url: String, prefix: String, commandTimeout: Duration = .seconds(5),
          retryAfter: Duration = .seconds(1)) throws {
         var configuration = try RedisConfiguration(url: url)
         configuration.commandTimeout = commandTimeout
@@ -73,9 +73,9 @@ struct TieredCacheTests {
     func redisCacheAloneSharesAndExpires() async throws {
         let client = try TestRedis.client()
         let cache = RedisCache(client: client, keyPrefix: TestRedis.prefix())
-        await cache.set(key, value: [1, 0, 2], ttl: .milliseconds(150))
+        await cache.set(key, value: [1, 0, 2], ttl: .seconds(4))
         #expect(await cache.get(key) == [1, 0, 2])
-        try await Task.sleep(for: .milliseconds(250))
+        try await Task.sleep(for: .seconds(5))
         #expect(await cache.get(key) == nil)
         await cache.set(key, value: [3], ttl: .seconds(60))
         await cache.invalidate(namespace: key.namespace)

@@ -9,14 +9,19 @@ import Storage
 public struct ApplicationDependencies: Sendable {
     public var config: AppConfig
     public var storage: any Storage
+    public var shared: SharedServices
     public var logger: Logger
     /// Probes beyond the database's (Redis, Ollama), added by whoever opened those clients.
     public var healthChecks: [HealthCheck]
     public var version: String
 
-    public init(config: AppConfig, storage: any Storage, logger: Logger, healthChecks: [HealthCheck] = [], version: String = BuildInfo.version) {
+    public init(
+        config: AppConfig, storage: any Storage, shared: SharedServices = .local, logger: Logger,
+        healthChecks: [HealthCheck] = [], version: String = BuildInfo.version
+    ) {
         self.config = config
         self.storage = storage
+        self.shared = shared
         self.logger = logger
         self.healthChecks = healthChecks
         self.version = version
@@ -53,7 +58,7 @@ public func buildApplication(
             return ComponentHealth(status: .down, detail: "\(error)")
         }
     }
-    let monitor = HealthMonitor(checks: [databaseCheck] + dependencies.healthChecks,
+    let monitor = HealthMonitor(checks: [databaseCheck] + dependencies.shared.healthChecks + dependencies.healthChecks,
                                 interval: config.monitoring.healthCheckInterval)
     let root = router.group()
     HealthRoutes(monitor: monitor, storage: dependencies.storage, startedAt: .now, version: dependencies.version)
@@ -84,18 +89,21 @@ public func buildApplication(
         onServerRunning: onServerRunning,
         logger: dependencies.logger
     )
-    app.addServices(monitor, StorageCloser(storage: dependencies.storage, logger: dependencies.logger))
+    app.addServices(monitor, StorageCloser(storage: dependencies.storage, shared: dependencies.shared, logger: dependencies.logger))
     return app
 }
 
-/// Closes the storage pools once graceful shutdown begins and in-flight requests are done.
+/// Closes the storage pools and the Redis client once graceful shutdown begins and
+/// in-flight requests are done.
 struct StorageCloser: Service {
     let storage: any Storage
+    let shared: SharedServices
     let logger: Logger
 
     func run() async throws {
         try? await gracefulShutdown()
         await storage.close()
+        await shared.close()
         logger.info("storage closed")
     }
 }
