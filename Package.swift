@@ -42,7 +42,11 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
-        .target(name: "Search"),
+        .target(name: "Search", dependencies: ["Transcript"]),
+        .target(
+            name: "Ingest",
+            dependencies: ["Transcript", "Storage", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(
             name: "Storage",
             dependencies: [
@@ -56,7 +60,7 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
-                "ServiceConfig", "Storage", "Search", "SharedState", "Transcript",
+                "ServiceConfig", "Storage", "Search", "SharedState", "Transcript", "Ingest",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,3 +1,5 @@
+import Transcript
+
 /// What to search for and where: the parsed query plus filters and paging.
 public struct SearchRequest: Sendable, Equatable {
     public enum Grouping: String, Sendable, CaseIterable {
@@ -12,10 +14,7 @@ public struct SearchRequest: Sendable, Equatable {
     public static let defaultKinds = ["human_prompt", "assistant_text", "tool_call", "compact_summary", "title"]
 
     /// Every kind a request may name.
-    public static let knownKinds = [
-        "human_prompt", "assistant_text", "thinking", "tool_call", "tool_result", "meta", "system_reminder",
-        "compact_summary", "system_event", "title", "bookkeeping",
-    ]
+    public static let knownKinds = EntryKind.allCases.map(\.rawValue)
 
     public var query: SearchQuery
     public var grouping: Grouping

@@ -29,6 +29,11 @@ public struct AppConfig: Sendable {
         public var maxBackups: Int
     }
 
+    public struct Ingest: Sendable {
+        public var redactSecrets: Bool
+        public var maxLineBytes: Int
+    }
+
     public struct Ollama: Sendable {
         public var enabled: Bool
         /// Base URL such as `http://localhost:11434`.
@@ -73,6 +78,7 @@ public struct AppConfig: Sendable {
 
     public var server: Server
     public var database: Database
+    public var ingest: Ingest
     public var ollama: Ollama
     public var security: Security
     public var cache: Cache

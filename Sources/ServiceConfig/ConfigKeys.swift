@@ -39,6 +39,12 @@ extension ConfigKey {
         ConfigKey("database.max_backups", env: "DATABASE_MAX_BACKUPS", .integer(1...10000), default: "7",
                   "Automatic backups kept; manual ones are kept until deleted."),
 
+        // ingest
+        ConfigKey("ingest.redact_secrets", env: "INGEST_REDACT_SECRETS", .boolean, default: "true",
+                  "Mask keys, tokens and passwords in everything stored, raw lines included."),
+        ConfigKey("ingest.max_line_size_mb", env: "INGEST_MAX_LINE_SIZE_MB", .integer(1...1024), default: "16",
+                  "Longest single transcript line accepted; longer ones get 413."),
+
         // ollama
         ConfigKey("ollama.enabled", env: "OLLAMA_ENABLED", .boolean, default: "true",
                   "Use Ollama for LLM work; without it the deterministic levels still work."),

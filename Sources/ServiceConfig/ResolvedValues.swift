@@ -37,6 +37,10 @@ public struct ResolvedValues: Sendable {
                 backupInterval: duration("database.backup_interval"),
                 maxBackups: int("database.max_backups")
             ),
+            ingest: .init(
+                redactSecrets: bool("ingest.redact_secrets"),
+                maxLineBytes: int("ingest.max_line_size_mb") * 1024 * 1024
+            ),
             ollama: .init(
                 enabled: bool("ollama.enabled") && !text("ollama.host").isEmpty,
                 baseURL: ollamaBaseURL(),

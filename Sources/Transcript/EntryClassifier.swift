@@ -12,7 +12,8 @@ enum EntryClassifier {
         let usage = message?["usage"] as? [String: Any]
         var entry = TranscriptEntry(
             type: type, subtype: fields["subtype"] as? String, uuid: fields["uuid"] as? String,
-            parentUUID: fields["parentUuid"] as? String, sessionID: fields["sessionId"] as? String,
+            // A compaction boundary starts a new root but names the line it continues from.
+            parentUUID: (fields["parentUuid"] as? String) ?? (fields["logicalParentUuid"] as? String), sessionID: fields["sessionId"] as? String,
             agentID: fields["agentId"] as? String, isSidechain: fields["isSidechain"] as? Bool ?? false,
             isMeta: fields["isMeta"] as? Bool ?? false, isCompactSummary: fields["isCompactSummary"] as? Bool ?? false,
             timestamp: fields["timestamp"] as? String, cwd: fields["cwd"] as? String, gitBranch: fields["gitBranch"] as? String,

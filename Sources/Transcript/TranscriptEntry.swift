@@ -6,6 +6,8 @@ public struct TranscriptEntry: Sendable, Equatable {
     public var type: String
     public var subtype: String?
     public var uuid: String?
+    /// `parentUuid`, or for a compaction boundary its `logicalParentUuid`, so the chain runs
+    /// on through compactions.
     public var parentUUID: String?
     public var sessionID: String?
     /// Set on subagent transcripts (`agent-<id>.jsonl`).

@@ -72,7 +72,7 @@ struct DatabaseTests {
     @Test("concurrent writers lose nothing and the pool stays within its bound", arguments: TestDatabase.backends)
     func concurrentWriters(backend: StorageBackend) async throws {
         try await withStorage(backend, poolSize: 3) { storage in
-            let writers = 200
+            let writers = 100
             let maxSeen = MaxTracker()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<writers {

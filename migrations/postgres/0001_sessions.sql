@@ -47,6 +47,7 @@ CREATE TABLE entries (
     is_main_chain BOOLEAN NOT NULL DEFAULT FALSE,
     timestamp TIMESTAMPTZ,
     tool_name TEXT,
+    tool_use_id TEXT,
     is_error BOOLEAN NOT NULL DEFAULT FALSE,
     message_id TEXT,
     request_id TEXT,
@@ -64,3 +65,4 @@ CREATE TABLE entries (
 );
 CREATE INDEX entries_session_seq ON entries (session_id, seq);
 CREATE INDEX entries_session_kind ON entries (session_id, kind);
+CREATE INDEX entries_session_tool_use ON entries (session_id, tool_use_id);

@@ -31,7 +31,7 @@ public final class ConnectionPool: Sendable {
         var closed = false
     }
 
-    public init(name: String, maxConnections: Int, acquireTimeout: Duration = .seconds(10), factory: @escaping Factory) {
+    public init(name: String, maxConnections: Int, acquireTimeout: Duration = .seconds(30), factory: @escaping Factory) {
         self.name = name
         self.maxConnections = max(1, maxConnections)
         self.acquireTimeout = acquireTimeout

@@ -10,6 +10,16 @@ struct SessionDerivation {
     func refresh(sessionID: String, now: String) throws {
         let id = SQLValue.text(sessionID)
         try refreshMainChain(sessionID: sessionID)
+        // A result's tool is named by the call it answers, which may have arrived in an
+        // earlier upload.
+        try connection.query(
+            """
+            UPDATE entries SET tool_name = (
+                SELECT c.tool_name FROM entries c
+                WHERE c.session_id = entries.session_id AND c.tool_use_id = entries.tool_use_id AND c.kind = 'tool_call'
+                LIMIT 1)
+            WHERE session_id = $1 AND kind = 'tool_result' AND tool_name IS NULL AND tool_use_id IS NOT NULL
+            """, id)
 
         let totals = try connection.query(
             """

@@ -11,7 +11,7 @@ struct SessionIngestWriter {
     /// Rows per multi-row INSERT: few round trips, far under both backends' parameter limits.
     static let rowsPerInsert = 100
     static let entryColumns = [
-        "session_id", "seq", "uuid", "parent_uuid", "type", "kind", "is_sidechain", "timestamp", "tool_name",
+        "session_id", "seq", "uuid", "parent_uuid", "type", "kind", "is_sidechain", "timestamp", "tool_name", "tool_use_id",
         "is_error", "message_id", "request_id", "model", "cwd", "git_branch", "version", "input_tokens",
         "output_tokens", "cache_creation_tokens", "cache_read_tokens", "text", "raw",
     ]
@@ -56,7 +56,7 @@ struct SessionIngestWriter {
             bindings += [
                 .text(sessionID), .integer(entry.sequence), .text(entry.uuid), SQLValue(entry.parentUUID),
                 .text(entry.type), .text(entry.kind), SQLValue(entry.isSidechain), SQLValue(entry.timestamp),
-                SQLValue(entry.toolName), SQLValue(entry.isError), SQLValue(entry.messageID), SQLValue(entry.requestID),
+                SQLValue(entry.toolName), SQLValue(entry.toolUseID), SQLValue(entry.isError), SQLValue(entry.messageID), SQLValue(entry.requestID),
                 SQLValue(entry.model), SQLValue(entry.cwd), SQLValue(entry.gitBranch), SQLValue(entry.version),
                 .integer(entry.usage.input), .integer(entry.usage.output), .integer(entry.usage.cacheCreation),
                 .integer(entry.usage.cacheRead), .text(entry.text), .text(entry.raw),

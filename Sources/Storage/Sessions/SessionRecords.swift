@@ -12,6 +12,8 @@ public struct EntryRecord: Sendable, Equatable {
     /// ISO-8601 UTC text, or nil when the line has no timestamp.
     public var timestamp: String?
     public var toolName: String?
+    /// The tool call's id, on tool calls and on the results that answer them.
+    public var toolUseID: String?
     public var isError: Bool
     public var messageID: String?
     public var requestID: String?
@@ -27,7 +29,7 @@ public struct EntryRecord: Sendable, Equatable {
 
     public init(
         uuid: String, parentUUID: String?, sequence: Int64, type: String, kind: String, isSidechain: Bool,
-        timestamp: String?, toolName: String?, isError: Bool, messageID: String?, requestID: String?,
+        timestamp: String?, toolName: String?, toolUseID: String? = nil, isError: Bool, messageID: String?, requestID: String?,
         model: String?, cwd: String?, gitBranch: String?, version: String?, usage: TokenUsage,
         text: String, raw: String
     ) {
@@ -39,6 +41,7 @@ public struct EntryRecord: Sendable, Equatable {
         self.isSidechain = isSidechain
         self.timestamp = timestamp
         self.toolName = toolName
+        self.toolUseID = toolUseID
         self.isError = isError
         self.messageID = messageID
         self.requestID = requestID

@@ -1,0 +1,181 @@
+import Crypto
+import Foundation
+import Hummingbird
+import Ingest
+import Storage
+
+/// `POST /api/sessions` (a Claude Code JSONL upload, or plain content as JSON) and
+/// `POST /api/sessions/{id}/entries?offset=N` (resumable appends by byte offset).
+///
+/// The body is parsed as it streams in and stored in one transaction: a refused request
+/// stores nothing, and sending the same lines again changes nothing.
+struct UploadRoutes {
+    let store: any SessionStore
+    let redact: Bool
+    let maxLineBytes: Int
+
+    static let jsonlTypes = ["application/x-ndjson", "application/jsonl", "application/x-jsonlines", "application/json-lines"]
+
+    func register(on group: RouterGroup<AppRequestContext>, routes: RouteTable) {
+        routes.add(.post, "/api/sessions")
+        group.post("/sessions") { request, context in try await upload(request, context) }
+        routes.add(.post, "/api/sessions/{id}/entries")
+        group.post("/sessions/{id}/entries") { request, context in try await append(request, context) }
+    }
+
+    private func upload(_ request: Request, _ context: AppRequestContext) async throws -> JSONResponse<UploadResponse> {
+        let type = Self.mediaType(request)
+        if type == "application/json" { return try await uploadPlain(request, context) }
+        guard Self.jsonlTypes.contains(type) else { throw Self.unsupported }
+        var accumulator = IngestAccumulator(redact: redact, limits: .init(maxLineBytes: maxLineBytes))
+        let bytes = try await Self.stream(request.body, into: &accumulator)
+        return try await store(&accumulator, bytes: bytes, acceptTail: true)
+    }
+
+    private func append(_ request: Request, _ context: AppRequestContext) async throws -> JSONResponse<UploadResponse> {
+        let sessionID = try context.parameters.require("id")
+        guard Self.jsonlTypes.contains(Self.mediaType(request)) else { throw Self.unsupported }
+        let offsetText = request.uri.queryParameters.get("offset") ?? "0"
+        guard let offset = Int64(offsetText), offset >= 0 else {
+            throw APIError.badRequest("offset must be a byte offset (a whole number, 0 or more)")
+        }
+        var accumulator = IngestAccumulator(
+            startOffset: offset, redact: redact, limits: .init(maxLineBytes: maxLineBytes), fallbackSessionID: sessionID)
+        let bytes = try await Self.stream(request.body, into: &accumulator)
+        // A live session's last line may still be being written: hold it back.
+        return try await store(&accumulator, bytes: bytes, acceptTail: false)
+    }
+
+    /// `{"name", "project", "content"}`: content that is a transcript is ingested as one;
+    /// other text becomes a session of its own, keyed by its content so a resend is a no-op.
+    private func uploadPlain(_ request: Request, _ context: AppRequestContext) async throws -> JSONResponse<UploadResponse> {
+        let body = try await JSONBody.read(request, context: context)
+        let content = try body.string("content", required: true, maxLength: Int.max) ?? ""
+        let name = try body.string("name", maxLength: 200)
+        let project = try body.string("project", maxLength: 4096)
+        var accumulator = IngestAccumulator(redact: redact, limits: .init(maxLineBytes: maxLineBytes))
+        if Self.looksLikeTranscript(content) {
+            try Self.feed(Array(content.utf8), into: &accumulator)
+            return try await store(&accumulator, bytes: content.utf8.count, acceptTail: true)
+        }
+        let digest = SHA256.hash(data: Data(((name ?? "") + "\u{0}" + (project ?? "") + "\u{0}" + content).utf8))
+        let sessionID = "text-" + digest.prefix(12).map { String(format: "%02x", $0) }.joined()
+        // Written as the transcript lines Claude Code would write, so one path stores both.
+        var lines: [[String: Any]] = []
+        if let name { lines.append(["type": "custom-title", "customTitle": name, "sessionId": sessionID]) }
+        var contentLine: [String: Any] = [
+            "type": "user", "uuid": "\(sessionID)-content", "sessionId": sessionID,
+            "timestamp": Timestamp.format(Date()), "message": ["role": "user", "content": content],
+        ]
+        if let project { contentLine["cwd"] = project }
+        lines.append(contentLine)
+        let jsonl = try lines.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }
+            .joined(separator: "\n") + "\n"
+        try Self.feed(Array(jsonl.utf8), into: &accumulator)
+        return try await store(&accumulator, bytes: content.utf8.count, acceptTail: true)
+    }
+
+    private func store(_ accumulator: inout IngestAccumulator, bytes: Int, acceptTail: Bool) async throws -> JSONResponse<UploadResponse> {
+        let batches: [SessionBatch]
+        let report: IngestReport
+        do {
+            (batches, report) = try accumulator.finish(acceptUnterminatedTail: acceptTail)
+        } catch {
+            throw APIError.badRequest(error.description)
+        }
+        let outcomes = try await store.ingest(batches)
+        var sessions: [UploadResponse.Session] = []
+        for outcome in outcomes {
+            sessions.append(UploadResponse.Session(outcome: outcome, summary: try await store.session(id: outcome.sessionID)))
+        }
+        let created = outcomes.contains(where: \.created)
+        return JSONResponse(UploadResponse(report: report, bytes: bytes, sessions: sessions), status: created ? .created : .ok)
+    }
+
+    /// Feeds the body as it arrives; returns how many bytes it had.
+    private static func stream(_ body: RequestBody, into accumulator: inout IngestAccumulator) async throws -> Int {
+        var total = 0
+        for try await buffer in body {
+            total += buffer.readableBytes
+            try feed(buffer.readableBytesView, into: &accumulator)
+        }
+        guard total > 0 else { throw APIError.badRequest("the request body is empty") }
+        return total
+    }
+
+    private static func feed(_ bytes: some Collection<UInt8>, into accumulator: inout IngestAccumulator) throws {
+        do {
+            try accumulator.feed(bytes)
+        } catch .lineTooLong(let line, let limit) {
+            throw APIError(.contentTooLarge, code: "payload_too_large", "line \(line) is longer than the limit of \(limit) bytes")
+        } catch {
+            throw APIError.badRequest(error.description)
+        }
+    }
+
+    private static func mediaType(_ request: Request) -> String {
+        (request.headers[.contentType] ?? "").split(separator: ";").first.map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
+        } ?? ""
+    }
+
+    private static func looksLikeTranscript(_ content: String) -> Bool {
+        guard let first = content.split(separator: "\n").first(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }),
+              let object = try? JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: Any] else { return false }
+        return object["type"] is String
+    }
+
+    static let unsupported = APIError(
+        .unsupportedMediaType, code: "unsupported_media_type",
+        "send a transcript as application/x-ndjson (or application/jsonl), or plain content as application/json")
+}
+
+/// The answer to an upload or append.
+struct UploadResponse: Encodable, Sendable {
+    struct Session: Encodable, Sendable {
+        let outcome: IngestOutcome
+        let summary: SessionSummary?
+
+        func encode(to encoder: any Encoder) throws {
+            try summary?.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(outcome.sessionID, forKey: .id)
+            try container.encode(outcome.created, forKey: .created)
+            try container.encode(outcome.inserted, forKey: .inserted)
+            try container.encode(outcome.duplicates, forKey: .duplicates)
+        }
+
+        enum CodingKeys: String, CodingKey { case id, created, inserted, duplicates }
+    }
+
+    struct Malformed: Encodable, Sendable {
+        let count: Int
+        let lines: [Int]
+        let reasons: [String]
+    }
+
+    let sessions: [Session]
+    let lines: Int
+    let bytes: Int
+    let malformed: Malformed
+    let redactions: Int
+    let nextOffset: Int64
+    let pendingBytes: Int
+
+    init(report: IngestReport, bytes: Int, sessions: [Session]) {
+        self.sessions = sessions
+        self.lines = report.lines
+        self.bytes = bytes
+        self.malformed = Malformed(count: report.malformedCount, lines: report.malformed.map(\.lineNumber),
+                                   reasons: report.malformed.map { "line \($0.lineNumber): \($0.reason)" })
+        self.redactions = report.redactions
+        self.nextOffset = report.nextOffset
+        self.pendingBytes = report.pendingBytes
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case sessions, lines, bytes, malformed, redactions
+        case nextOffset = "next_offset"
+        case pendingBytes = "pending_bytes"
+    }
+}
