@@ -74,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "cci",
             dependencies: [
-                "API", "ServiceConfig", "Storage",
+                "API", "ServiceConfig", "Storage", "Ingest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "ServiceConfig", "Storage", "TestSupport",
+                "API", "ServiceConfig", "Storage", "Ingest", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
