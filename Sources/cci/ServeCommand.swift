@@ -2,6 +2,7 @@ import API
 import ArgumentParser
 import Hummingbird
 import Logging
+import Ollama
 import ServiceConfig
 import Storage
 
@@ -32,7 +33,11 @@ struct ServeCommand: AsyncParsableCommand {
 
         let shared = try SharedServices.make(redisURL: config.redisURL, logger: logger)
         let app = buildApplication(
-            ApplicationDependencies(config: config, storage: storage, shared: shared, logger: logger),
+            ApplicationDependencies(
+                config: config, storage: storage, shared: shared,
+                ollama: config.ollama.enabled
+                    ? OllamaClient(configuration: .init(baseURL: config.ollama.baseURL, timeout: config.ollama.timeout)) : nil,
+                logger: logger),
             onServerRunning: { channel in
                 logger.info("listening", metadata: [
                     "address": "\(config.server.host)",
