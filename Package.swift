@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(
             name: "SharedStateTests",
             dependencies: [
-                "SharedState",
+                "SharedState", "TestSupport",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "ServiceConfig", "Storage", "Ingest", "Ollama", "TestSupport",
+                "API", "ServiceConfig", "Storage", "Ingest", "Ollama", "SharedState", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -51,6 +51,25 @@ public struct AppConfig: Sendable {
         public var defaultPerMinute: Int
         public var burst: Int
         public var globalPerMinute: Int
+        /// Extra budgets for single routes, per caller.
+        public var endpoints: [EndpointLimit]
+    }
+
+    /// `perMinute` requests per minute per caller on one route, e.g. `POST /api/sessions`.
+    public struct EndpointLimit: Sendable, Hashable {
+        public var method: String
+        /// The route template as registered, e.g. `/api/sessions/{id}`.
+        public var path: String
+        public var perMinute: Int
+
+        public init(method: String, path: String, perMinute: Int) {
+            self.method = method
+            self.path = path
+            self.perMinute = perMinute
+        }
+
+        static let methods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
+        static let maximumPerMinute = 1_000_000
     }
 
     public struct Security: Sendable {
@@ -84,5 +103,7 @@ public struct AppConfig: Sendable {
     public var cache: Cache
     /// Redis URL, or nil for the in-process rate limiter and cache.
     public var redisURL: String?
+    /// Prepended to every Redis key, so deployments sharing one Redis stay apart.
+    public var redisKeyPrefix: String
     public var monitoring: Monitoring
 }

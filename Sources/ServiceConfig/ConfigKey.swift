@@ -13,6 +13,16 @@ public struct ConfigKey: Sendable, Hashable {
         case choice([String])
         /// A comma-separated list in the environment, a YAML sequence in the file.
         case list
+        /// A list of `METHOD /route/template=N`: a request budget per minute per route.
+        case endpointLimits
+
+        /// Whether a YAML sequence is read as this key's value.
+        var isList: Bool {
+            switch self {
+            case .list, .endpointLimits: true
+            default: false
+            }
+        }
     }
 
     /// The dotted path in the YAML file, e.g. `server.port`.
@@ -47,6 +57,7 @@ public struct ConfigKey: Sendable, Hashable {
         case .duration: return "a duration such as 250ms, 30s, 5m or 24h"
         case .choice(let options): return "one of " + options.joined(separator: ", ")
         case .list: return "a list (comma-separated in the environment)"
+        case .endpointLimits: return "a list of `METHOD /route/template=N` (comma-separated in the environment), N from 1 to 1000000"
         }
     }
 }

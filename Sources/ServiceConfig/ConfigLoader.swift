@@ -82,7 +82,7 @@ public struct ConfigLoader: Sendable {
         for (name, child) in node.sorted(by: { $0.key < $1.key }) {
             let path = prefix.isEmpty ? name : "\(prefix).\(name)"
             if let key = ConfigKey.byPath[path] {
-                if case .list = key.kind, let items = child as? [Any] {
+                if key.kind.isList, let items = child as? [Any] {
                     values[path] = items.map { "\($0)" }.joined(separator: ",")
                 } else if child is [String: Any] || child is [Any] {
                     warnings.append("\(file): \(path) should be a single value; ignored")

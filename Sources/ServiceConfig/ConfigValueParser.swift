@@ -29,6 +29,21 @@ enum ConfigValueParser {
         text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
+    /// Parses `GET /api/sessions/search=600,POST /api/sessions=30`; nil if any item is malformed.
+    static func endpointLimits(_ text: String) -> [AppConfig.EndpointLimit]? {
+        var limits: [AppConfig.EndpointLimit] = []
+        for item in list(text) {
+            guard let equals = item.lastIndex(of: "="),
+                  let perMinute = Int(item[item.index(after: equals)...].trimmingCharacters(in: .whitespaces)),
+                  (1...AppConfig.EndpointLimit.maximumPerMinute).contains(perMinute) else { return nil }
+            let route = item[..<equals].split(separator: " ", omittingEmptySubsequences: true)
+            guard route.count == 2, AppConfig.EndpointLimit.methods.contains(route[0].uppercased()),
+                  route[1].hasPrefix("/") else { return nil }
+            limits.append(.init(method: route[0].uppercased(), path: String(route[1]), perMinute: perMinute))
+        }
+        return limits
+    }
+
     /// Checks `text` against the key's kind; returns nil when it is allowed.
     static func isValid(_ text: String, for key: ConfigKey) -> Bool {
         switch key.kind {
@@ -39,6 +54,7 @@ enum ConfigValueParser {
         case .boolean: return boolean(text) != nil
         case .duration: return duration(text) != nil
         case .choice(let options): return options.contains(text.lowercased())
+        case .endpointLimits: return endpointLimits(text) != nil
         }
     }
 }

@@ -61,7 +61,8 @@ public struct ResolvedValues: Sendable {
                     enabled: bool("security.rate_limiting.enabled"),
                     defaultPerMinute: int("security.rate_limiting.default_rate_limit"),
                     burst: int("security.rate_limiting.burst_limit"),
-                    globalPerMinute: int("security.rate_limiting.global_rate_limit")
+                    globalPerMinute: int("security.rate_limiting.global_rate_limit"),
+                    endpoints: ConfigValueParser.endpointLimits(text("security.rate_limiting.endpoint_limits")) ?? []
                 )
             ),
             cache: .init(
@@ -70,6 +71,7 @@ public struct ResolvedValues: Sendable {
                 ttl: duration("cache.ttl")
             ),
             redisURL: optional("redis.url"),
+            redisKeyPrefix: text("redis.key_prefix"),
             monitoring: .init(
                 logLevel: text("monitoring.log_level").lowercased(),
                 logFormat: text("monitoring.log_format").lowercased(),

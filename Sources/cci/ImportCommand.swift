@@ -1,5 +1,8 @@
+import API
 import ArgumentParser
 import Foundation
+import Logging
+import ServiceConfig
 import Ingest
 import Storage
 
@@ -47,7 +50,17 @@ struct ImportCommand: AsyncParsableCommand {
             }
             print("imported \(totals.files - totals.failed) of \(totals.files) files: \(totals.sessions.count) sessions, "
                 + "\(totals.inserted) new entries, \(totals.duplicates) already stored")
+            try await invalidateSharedCache(config, sessions: totals.sessions)
             if totals.failed > 0 { throw ExitCode(1) }
         }
+    }
+
+    /// Servers sharing a Redis cache drop their cached answers about what was imported;
+    /// a server without Redis keeps its in-process answers until they expire (`cache.ttl`).
+    private func invalidateSharedCache(_ config: AppConfig, sessions: Set<String>) async throws {
+        guard config.redisURL != nil, config.cache.enabled, !sessions.isEmpty else { return }
+        let shared = try SharedServices.make(config: config, logger: Logger(label: "cci.import"))
+        await shared.responses.invalidate(sessionIDs: sessions)
+        await shared.close()
     }
 }

@@ -31,7 +31,7 @@ struct ServeCommand: AsyncParsableCommand {
         try await prepareSchema(storage, config: config, logger: logger)
         try await prepareAdminKey(storage, config: config, logger: logger)
 
-        let shared = try SharedServices.make(redisURL: config.redisURL, logger: logger)
+        let shared = try SharedServices.make(config: config, logger: logger)
         let app = buildApplication(
             ApplicationDependencies(
                 config: config, storage: storage, shared: shared,

@@ -1,6 +1,7 @@
 import MetricsTestKit
 import NIOConcurrencyHelpers
 import SharedState
+import TestSupport
 import Testing
 
 /// A primary limiter that fails or admits on command and counts its calls.
@@ -11,13 +12,13 @@ private final class ScriptedLimiter: RateLimiter {
 
     func setFailing(_ failing: Bool) { state.withLockedValue { $0.failing = failing } }
 
-    func acquire(key: String, limit: RateLimitRule, cost: Int) async throws -> RateLimitDecision {
+    func acquire(_ requests: [RateLimitRequest]) async throws -> [RateLimitDecision] {
         let failing = state.withLockedValue { state in
             state.calls += 1
             return state.failing
         }
         if failing { throw RedisError.timeout }
-        return RateLimitDecision(allowed: true, limit: limit.burst, remaining: 42, resetAfter: .zero, retryAfter: nil)
+        return requests.map { RateLimitDecision(allowed: true, limit: $0.rule.burst, remaining: 42, resetAfter: .zero, retryAfter: nil) }
     }
 }
 

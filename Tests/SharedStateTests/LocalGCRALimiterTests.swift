@@ -92,4 +92,22 @@ struct LocalGCRALimiterTests {
         }
         #expect(allowed == 100)
     }
+
+    @Test func severalKeysAreSpentTogetherOrNotAtAll() async throws {
+        let limiter = LocalGCRALimiter(timeSource: ManualTimeSource())
+        let wide = RateLimitRule(requests: 100, period: .seconds(60), burst: 10)
+        let narrow = RateLimitRule(requests: 2, period: .seconds(60), burst: 2)
+        let both = [RateLimitRequest(key: "global", rule: wide), RateLimitRequest(key: "caller", rule: narrow)]
+        for expected in [(9, 1), (8, 0)] {
+            let decisions = try await limiter.acquire(both)
+            #expect(decisions.map(\.allowed) == [true, true])
+            #expect(decisions.map(\.remaining) == [expected.0, expected.1])
+        }
+        let refused = try await limiter.acquire(both)
+        #expect(refused.map(\.allowed) == [true, false])
+        #expect(refused[1].retryAfter == .seconds(30))
+        // The caller's refusal spent nothing from the global budget.
+        #expect(try await limiter.acquire(key: "global", limit: wide, cost: 0).remaining == 8)
+        #expect(try await limiter.acquire([]).isEmpty)
+    }
 }

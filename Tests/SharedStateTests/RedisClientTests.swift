@@ -1,5 +1,6 @@
 import MetricsTestKit
 import SharedState
+import TestSupport
 import Testing
 
 @Suite("Redis client", .enabled(if: TestRedis.enabled))

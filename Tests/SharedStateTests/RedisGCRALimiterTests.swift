@@ -99,4 +99,25 @@ struct RedisGCRALimiterTests {
         }
         await client.close()
     }
+
+    @Test func severalKeysAreDecidedInOneCallAllOrNothing() async throws {
+        let client = try TestRedis.client()
+        let prefix = TestRedis.prefix()
+        let shared = RedisGCRALimiter(client: client, keyPrefix: prefix)
+        let local = LocalGCRALimiter()
+        let wide = RateLimitRule(requests: 100, period: .seconds(3600), burst: 10)
+        let narrow = RateLimitRule(requests: 2, period: .seconds(3600), burst: 2)
+        let both = [RateLimitRequest(key: "global", rule: wide), RateLimitRequest(key: "caller", rule: narrow, cost: 1)]
+        for _ in 0..<4 {
+            let remote = try await shared.acquire(both)
+            let inProcess = try await local.acquire(both)
+            #expect(remote.map(\.allowed) == inProcess.map(\.allowed))
+            #expect(remote.map(\.remaining) == inProcess.map(\.remaining))
+        }
+        // Two admitted, two refused by the caller's budget: the global key holds two units.
+        #expect(try await shared.acquire(key: "global", limit: wide, cost: 0).remaining == 8)
+        #expect(try await client.command(["EXISTS", prefix + "caller"]) == .integer(1))
+        await client.close()
+    }
 }
+

@@ -1,5 +1,6 @@
 import MetricsTestKit
 import SharedState
+import TestSupport
 import Testing
 
 /// One replica's cache: its own memory and Redis connections, sharing the Redis keys.

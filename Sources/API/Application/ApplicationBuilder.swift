@@ -18,13 +18,14 @@ public struct ApplicationDependencies: Sendable {
     public var healthChecks: [HealthCheck]
     public var version: String
 
+    /// - Parameter shared: the rate limiter and cache; without one, in-process ones built from `config`.
     public init(
-        config: AppConfig, storage: any Storage, shared: SharedServices = .local, ollama: OllamaClient? = nil,
+        config: AppConfig, storage: any Storage, shared: SharedServices? = nil, ollama: OllamaClient? = nil,
         logger: Logger, healthChecks: [HealthCheck] = [], version: String = BuildInfo.version
     ) {
         self.config = config
         self.storage = storage
-        self.shared = shared
+        self.shared = shared ?? .inProcess(config: config, logger: logger)
         self.ollama = ollama
         self.logger = logger
         self.healthChecks = healthChecks
@@ -36,7 +37,7 @@ public struct ApplicationDependencies: Sendable {
 ///
 /// Middleware order, outermost first: request id → security headers → log and metrics →
 /// JSON errors → CORS → body limit → handler timeout; then, on `/api` routes,
-/// authentication and each route group's permission check.
+/// authentication, rate limiting and each route group's permission check.
 public func buildApplication(
     _ dependencies: ApplicationDependencies,
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
@@ -83,16 +84,27 @@ public func buildApplication(
     }
 
     let api = router.group("/api").add(middleware: AuthMiddleware(authenticator: authenticator))
+    let rateLimits = RateLimitPolicy(config.security.rateLimiting)
+    if let limiter = dependencies.shared.rateLimiter {
+        api.add(middleware: RateLimitMiddleware(limiter: limiter, policy: rateLimits, logger: dependencies.logger))
+    }
     let admin = api.group("/admin").add(middleware: PermissionMiddleware(required: .admin, enforced: enforced))
     KeyRoutes(store: dependencies.storage).register(on: admin, routes: routes)
+    let responses = dependencies.shared.responses
     let readers = api.group().add(middleware: PermissionMiddleware(required: .readSessions, enforced: enforced))
-    SearchRoutes(store: dependencies.storage).register(on: readers, routes: routes)
-    let sessions = SessionRoutes(store: dependencies.storage)
+    SearchRoutes(store: dependencies.storage, cache: responses).register(on: readers, routes: routes)
+    let sessions = SessionRoutes(store: dependencies.storage, cache: responses)
     sessions.registerReads(on: readers, routes: routes)
     let writers = api.group().add(middleware: PermissionMiddleware(required: .writeSessions, enforced: enforced))
     sessions.registerWrites(on: writers, routes: routes)
-    UploadRoutes(store: dependencies.storage, redact: config.ingest.redactSecrets, maxLineBytes: config.ingest.maxLineBytes)
+    UploadRoutes(store: dependencies.storage, cache: responses, redact: config.ingest.redactSecrets,
+                 maxLineBytes: config.ingest.maxLineBytes)
         .register(on: writers, routes: routes)
+    if dependencies.shared.rateLimiter != nil {
+        for endpoint in rateLimits.unknownEndpoints(in: routes) {
+            dependencies.logger.warning("rate limit for an unknown route ignored", metadata: ["route": "\(endpoint)"])
+        }
+    }
 
     var app = Application(
         router: router,

@@ -12,16 +12,18 @@ public struct JSONResponse<Body: Encodable & Sendable>: ResponseGenerator, Senda
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let data = try JSONResponse.encoder.encode(body)
-        return Response(
+        Response(
             status: status,
             headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            body: .init(byteBuffer: ByteBuffer(bytes: try JSONBodyEncoder.encode(body))))
     }
+}
 
-    private static var encoder: JSONEncoder {
+/// How every JSON answer is written: sorted keys, slashes unescaped.
+enum JSONBodyEncoder {
+    static func encode(_ value: some Encodable) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
+        return Array(try encoder.encode(value))
     }
 }

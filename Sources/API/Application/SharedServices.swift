@@ -2,23 +2,57 @@ import Logging
 import ServiceConfig
 import SharedState
 
-/// The state replicas share: with `REDIS_URL`, a Redis client behind the rate limiter and
-/// cache; without it, in-process equivalents. One place decides which.
+/// The state replicas share, decided here and nowhere else: with `REDIS_URL`, a Redis
+/// client behind the rate limiter (falling back to an in-process limiter while Redis is
+/// down) and behind the cache's second tier; without it, in-process equivalents only.
 public struct SharedServices: Sendable {
     /// The Redis client, when Redis is configured.
     public let redis: RedisClient?
+    /// Nil when rate limiting is off (`RATE_LIMIT_ENABLED=false`).
+    public let rateLimiter: (any RateLimiter)?
+    /// Cached read answers; bypassed when `CACHE_ENABLED=false`.
+    public let responses: ResponseCache
 
-    public init(redis: RedisClient?) {
+    public init(redis: RedisClient?, rateLimiter: (any RateLimiter)?, responses: ResponseCache) {
         self.redis = redis
+        self.rateLimiter = rateLimiter
+        self.responses = responses
     }
 
-    /// In-process only (no Redis).
-    public static let local = SharedServices(redis: nil)
+    /// Builds what `config` asks for. Connects lazily: a Redis that is down at start makes
+    /// the service degraded, not dead.
+    public static func make(config: AppConfig, logger: Logger) throws -> SharedServices {
+        let redis = try config.redisURL.map { try RedisClient(url: $0, poolSize: redisPoolSize, logger: logger) }
+        return make(config: config, redis: redis, logger: logger)
+    }
 
-    /// Connects lazily: a Redis that is down at start makes the service degraded, not dead.
-    public static func make(redisURL: String?, logger: Logger) throws -> SharedServices {
-        guard let redisURL else { return .local }
-        return SharedServices(redis: try RedisClient(url: redisURL, poolSize: 8, logger: logger))
+    /// In-process only, whatever `REDIS_URL` says.
+    public static func inProcess(config: AppConfig, logger: Logger) -> SharedServices {
+        make(config: config, redis: nil, logger: logger)
+    }
+
+    static let redisPoolSize = 8
+
+    private static func make(config: AppConfig, redis: RedisClient?, logger: Logger) -> SharedServices {
+        // The shared-state metrics are made now, so the registry they report to must exist.
+        if config.monitoring.metricsEnabled { _ = MetricsRegistry.shared() }
+        var rateLimiter: (any RateLimiter)?
+        if config.security.rateLimiting.enabled {
+            let local = LocalGCRALimiter()
+            rateLimiter = redis.map {
+                FallbackRateLimiter(primary: RedisGCRALimiter(client: $0, keyPrefix: config.redisKeyPrefix + "ratelimit:"),
+                                    fallback: local, logger: logger)
+            } ?? local
+        }
+        var responses = ResponseCache.disabled
+        if config.cache.enabled {
+            let cache = TieredCache(
+                memory: MemoryLRUCache(capacityBytes: config.cache.sizeBytes),
+                redis: redis.map { RedisCache(client: $0, keyPrefix: config.redisKeyPrefix + "cache:", logger: logger) },
+                logger: logger)
+            responses = ResponseCache(cache: cache, ttl: config.cache.ttl)
+        }
+        return SharedServices(redis: redis, rateLimiter: rateLimiter, responses: responses)
     }
 
     /// Probes for `/health`: Redis, when configured, is optional (down means degraded).

@@ -4,7 +4,7 @@ import NIOConcurrencyHelpers
 /// The route templates the application registered, so that a path known under another
 /// method can be answered with 405 instead of 404.
 final class RouteTable: Sendable {
-    private let routes = NIOLockedValueBox<[(method: HTTPRequest.Method, segments: [Substring])]>([])
+    fileprivate let routes = NIOLockedValueBox<[(method: HTTPRequest.Method, segments: [Substring])]>([])
 
     func add(_ method: HTTPRequest.Method, _ template: String) {
         routes.withLockedValue { $0.append((method, template.split(separator: "/"))) }
@@ -26,6 +26,16 @@ final class RouteTable: Sendable {
         guard template.count == path.count else { return false }
         return zip(template, path).allSatisfy { pattern, segment in
             pattern == segment || pattern.hasPrefix("{") || pattern.hasPrefix(":")
+        }
+    }
+}
+
+extension RouteTable {
+    /// Whether exactly this template is registered under `method`.
+    func contains(method: String, template: String) -> Bool {
+        let wanted = template.split(separator: "/")
+        return routes.withLockedValue { routes in
+            routes.contains { $0.method.rawValue == method && $0.segments == wanted }
         }
     }
 }

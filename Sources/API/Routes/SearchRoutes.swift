@@ -5,19 +5,23 @@ import HummingbirdCore
 import Search
 import Storage
 
-/// `GET /api/sessions/search`: full-text search over every stored session.
+/// `GET /api/sessions/search`: full-text search over every stored session. Answers are
+/// cached (namespace `search`) until a session write invalidates them.
 struct SearchRoutes {
     let store: any SearchStore
+    let cache: ResponseCache
 
     static let maxQueryBytes = 1024
     static let maxLimit = 100
 
     func register(on group: RouterGroup<AppRequestContext>, routes: RouteTable) {
         routes.add(.get, "/api/sessions/search")
-        group.get("/sessions/search") { request, _ in try await search(request) }
+        group.get("/sessions/search") { request, _ in
+            try await cache.json(ResponseCache.searchKey(request.uri)) { try await search(request) }
+        }
     }
 
-    private func search(_ request: Request) async throws -> JSONResponse<SearchResponse> {
+    private func search(_ request: Request) async throws -> SearchResponse {
         let parameters = QueryParameters(uri: request.uri)
         let (searchRequest, text) = try Self.parse(parameters)
         let fingerprint = Self.fingerprint(request.uri)
@@ -39,7 +43,7 @@ struct SearchRoutes {
             let next = offset + hits.count < total ? Cursor.encode([String(offset + hits.count), fingerprint]) : nil
             body = SearchResponse(query: text, group: "entry", total: total, sessions: nil, entries: hits, nextCursor: next)
         }
-        return JSONResponse(body)
+        return body
     }
 
     static func parse(_ parameters: QueryParameters) throws -> (SearchRequest, String) {

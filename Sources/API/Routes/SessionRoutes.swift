@@ -5,6 +5,8 @@ import Transcript
 /// Reading and deleting stored sessions: list, one session, its entries, delete.
 struct SessionRoutes {
     let store: any SessionStore
+    /// Session details are cached; a delete invalidates its session family and searches.
+    let cache: ResponseCache
 
     static let maxLimit = 200
 
@@ -12,7 +14,10 @@ struct SessionRoutes {
         routes.add(.get, "/api/sessions")
         group.get("/sessions") { request, _ in try await list(request) }
         routes.add(.get, "/api/sessions/{id}")
-        group.get("/sessions/{id}") { _, context in try await detail(try context.parameters.require("id")) }
+        group.get("/sessions/{id}") { _, context in
+            let id = try context.parameters.require("id")
+            return try await cache.json(ResponseCache.sessionKey(id, "detail")) { try await detail(id) }
+        }
         routes.add(.get, "/api/sessions/{id}/entries")
         group.get("/sessions/{id}/entries") { request, context in
             try await entries(try context.parameters.require("id"), request)
@@ -24,6 +29,7 @@ struct SessionRoutes {
         group.delete("/sessions/{id}") { _, context in
             let id = try context.parameters.require("id")
             guard try await store.deleteSession(id: id) else { throw APIError.notFound("no session \(id)") }
+            await cache.invalidate(sessionID: id)
             return Response(status: .noContent)
         }
     }
@@ -46,9 +52,9 @@ struct SessionRoutes {
         return JSONResponse(PagedList("sessions", page))
     }
 
-    private func detail(_ id: String) async throws -> JSONResponse<SessionDetail> {
+    private func detail(_ id: String) async throws -> SessionDetail {
         guard let session = try await store.session(id: id) else { throw APIError.notFound("no session \(id)") }
-        return JSONResponse(SessionDetail(session: session, subagents: try await store.subagents(of: id)))
+        return SessionDetail(session: session, subagents: try await store.subagents(of: id))
     }
 
     private func entries(_ id: String, _ request: Request) async throws -> JSONResponse<PagedList<StoredEntry>> {

@@ -11,6 +11,8 @@ import Storage
 /// stores nothing, and sending the same lines again changes nothing.
 struct UploadRoutes {
     let store: any SessionStore
+    /// Told of every session written, so no replica serves an answer from before the write.
+    let cache: ResponseCache
     let redact: Bool
     let maxLineBytes: Int
 
@@ -84,6 +86,7 @@ struct UploadRoutes {
             throw APIError.badRequest(error.description)
         }
         let outcomes = try await store.ingest(batches)
+        await cache.invalidate(sessionIDs: outcomes.map(\.sessionID))
         var sessions: [UploadResponse.Session] = []
         for outcome in outcomes {
             sessions.append(UploadResponse.Session(outcome: outcome, summary: try await store.session(id: outcome.sessionID)))

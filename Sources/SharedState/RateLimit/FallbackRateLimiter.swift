@@ -33,12 +33,12 @@ public final class FallbackRateLimiter: RateLimiter {
     /// True while Redis is being skipped or probed: decisions are local.
     public var isDegraded: Bool { breaker.isOpen }
 
-    public func acquire(key: String, limit: RateLimitRule, cost: Int) async throws -> RateLimitDecision {
+    public func acquire(_ requests: [RateLimitRequest]) async throws -> [RateLimitDecision] {
         if breaker.shouldTry() {
             do {
-                let decision = try await primary.acquire(key: key, limit: limit, cost: cost)
+                let decisions = try await primary.acquire(requests)
                 breaker.recordSuccess()
-                return decision
+                return decisions
             } catch is CancellationError {
                 breaker.recordAbandoned()
                 throw CancellationError()
@@ -47,7 +47,7 @@ public final class FallbackRateLimiter: RateLimiter {
             }
         }
         fallbacks.increment()
-        return try await fallback.acquire(key: key, limit: limit, cost: cost)
+        return try await fallback.acquire(requests)
     }
 }
 

@@ -17,18 +17,20 @@ public final class LocalGCRALimiter: RateLimiter {
         self.table = NIOLockedValueBox([:])
     }
 
-    public func acquire(key: String, limit: RateLimitRule, cost: Int) async throws -> RateLimitDecision {
+    public func acquire(_ requests: [RateLimitRequest]) async throws -> [RateLimitDecision] {
         let now = timeSource.now().microseconds
         let maximumKeys = self.maximumKeys
         return table.withLockedValue { table in
-            let outcome = GCRA.evaluate(storedTAT: table[key], now: now, rule: limit, cost: cost)
-            if let newTAT = outcome.newTAT {
-                if table[key] == nil && table.count >= maximumKeys {
+            let outcomes = requests.map { GCRA.evaluate(storedTAT: table[$0.key], now: now, rule: $0.rule, cost: $0.cost) }
+            guard outcomes.allSatisfy(\.decision.allowed) else { return outcomes.map(\.decision) }
+            for (request, outcome) in zip(requests, outcomes) {
+                guard let newTAT = outcome.newTAT else { continue }
+                if table[request.key] == nil && table.count >= maximumKeys {
                     Self.evict(from: &table, now: now, keeping: maximumKeys - 1)
                 }
-                table[key] = newTAT
+                table[request.key] = newTAT
             }
-            return outcome.decision
+            return outcomes.map(\.decision)
         }
     }
 

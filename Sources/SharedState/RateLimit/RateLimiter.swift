@@ -8,16 +8,42 @@
 /// - `cost` 0 spends nothing and reports the key's current state.
 /// - A `cost` above `burst` can never be admitted.
 /// - A key is meant to be used with one rule; using it with several mixes their budgets.
+/// - Several requests acquired together are all admitted and spent, or none is spent:
+///   a request refused by one budget (say, its caller's) costs nothing from the others
+///   (the global one). Their keys are distinct.
 /// - Errors mean the limiter itself failed (e.g. Redis unreachable); callers decide whether
 ///   to fail open. ``FallbackRateLimiter`` does that by switching to a local limiter.
 public protocol RateLimiter: Sendable {
-    func acquire(key: String, limit: RateLimitRule, cost: Int) async throws -> RateLimitDecision
+    /// Decides `requests` at once, all or nothing, atomically with respect to every other
+    /// call. Returns one decision per request, in order: the whole is admitted when every
+    /// decision is `allowed`. When some are refused, the others report what they would
+    /// have left had the whole been admitted, and nothing is spent.
+    func acquire(_ requests: [RateLimitRequest]) async throws -> [RateLimitDecision]
 }
 
 extension RateLimiter {
+    /// Spends `cost` units of one key.
+    public func acquire(key: String, limit: RateLimitRule, cost: Int) async throws -> RateLimitDecision {
+        try await acquire([RateLimitRequest(key: key, rule: limit, cost: cost)])[0]
+    }
+
     /// Spends one unit.
     public func acquire(key: String, limit: RateLimitRule) async throws -> RateLimitDecision {
         try await acquire(key: key, limit: limit, cost: 1)
+    }
+}
+
+/// One key's part of an ``RateLimiter/acquire(_:)`` call.
+public struct RateLimitRequest: Sendable, Hashable {
+    public let key: String
+    public let rule: RateLimitRule
+    public let cost: Int
+
+    public init(key: String, rule: RateLimitRule, cost: Int = 1) {
+        precondition(cost >= 0, "a rate limit cost is not negative")
+        self.key = key
+        self.rule = rule
+        self.cost = cost
     }
 }
 

@@ -4,6 +4,8 @@
 /// replicas does not matter; each key is one integer (its TAT in microseconds) that
 /// expires when the budget is full again. Script effects replication (the default since
 /// Redis 5, the only mode in 7) makes the non-deterministic `TIME` safe to replicate.
+/// Several keys acquired together (global, caller, endpoint) take one script call, which
+/// decides all of them atomically: one round trip per request whatever the number of levels.
 public final class RedisGCRALimiter: RateLimiter {
     private let client: RedisClient
     private let keyPrefix: String
@@ -16,42 +18,67 @@ public final class RedisGCRALimiter: RateLimiter {
     }
 
     /// Throws ``RedisError`` when Redis cannot answer.
-    public func acquire(key: String, limit: RateLimitRule, cost: Int) async throws -> RateLimitDecision {
-        precondition(cost >= 0, "a rate limit cost is not negative")
-        let reply = try await Self.script.run(
-            on: client, keys: [keyPrefix + key],
-            arguments: [String(limit.emissionIntervalMicroseconds), String(limit.burst), String(cost)])
-        guard let fields = reply.array?.compactMap(\.integer), fields.count == 4 else {
+    public func acquire(_ requests: [RateLimitRequest]) async throws -> [RateLimitDecision] {
+        guard !requests.isEmpty else { return [] }
+        var arguments: [String] = []
+        arguments.reserveCapacity(requests.count * 3)
+        for request in requests {
+            arguments += [String(request.rule.emissionIntervalMicroseconds), String(request.rule.burst), String(request.cost)]
+        }
+        let reply = try await Self.script.run(on: client, keys: requests.map { keyPrefix + $0.key }, arguments: arguments)
+        guard let fields = reply.array?.compactMap(\.integer), fields.count == 4 * requests.count else {
             throw RedisError.protocol("unexpected rate limit script reply \(reply)")
         }
-        return RateLimitDecision(
-            allowed: fields[0] == 1, limit: limit.burst, remaining: Int(fields[1]),
-            resetAfter: .microseconds(fields[2]), retryAfter: fields[0] == 1 ? nil : .microseconds(fields[3]))
+        return requests.indices.map { index in
+            let base = 4 * index
+            let allowed = fields[base] == 1
+            return RateLimitDecision(
+                allowed: allowed, limit: requests[index].rule.burst, remaining: Int(fields[base + 1]),
+                resetAfter: .microseconds(fields[base + 2]), retryAfter: allowed ? nil : .microseconds(fields[base + 3]))
+        }
     }
 
-    /// KEYS[1]: the TAT key. ARGV: emission interval (µs), burst, cost.
-    /// Returns {allowed, remaining, reset after µs, retry after µs}; mirrors `GCRA.evaluate`.
+    /// KEYS: the TAT keys. ARGV: per key, emission interval (µs), burst, cost.
+    /// Returns per key {allowed, remaining, reset after µs, retry after µs}; mirrors
+    /// `GCRA.evaluate`, and stores the new TATs only when every key admits.
     static let script = RedisScript("""
         if redis.replicate_commands then pcall(redis.replicate_commands) end
-        local interval = tonumber(ARGV[1])
-        local burst = tonumber(ARGV[2])
-        local cost = tonumber(ARGV[3])
         local clock = redis.call('TIME')
         local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
-        local tat = now
-        local stored = redis.call('GET', KEYS[1])
-        if stored then tat = math.max(tonumber(stored), now) end
-        local capacity = interval * burst
-        local new_tat = tat + interval * cost
-        local allow_at = new_tat - capacity
-        if allow_at > now then
-          local remaining = math.max(0, math.floor((capacity - (tat - now)) / interval))
-          return {0, remaining, tat - now, allow_at - now}
+        local reply = {}
+        local writes = {}
+        local admitted = true
+        for i, key in ipairs(KEYS) do
+          local interval = tonumber(ARGV[3 * i - 2])
+          local burst = tonumber(ARGV[3 * i - 1])
+          local cost = tonumber(ARGV[3 * i])
+          local tat = now
+          local stored = redis.call('GET', key)
+          if stored then tat = math.max(tonumber(stored), now) end
+          local capacity = interval * burst
+          local new_tat = tat + interval * cost
+          local allow_at = new_tat - capacity
+          local n = #reply
+          if allow_at > now then
+            admitted = false
+            reply[n + 1] = 0
+            reply[n + 2] = math.max(0, math.floor((capacity - (tat - now)) / interval))
+            reply[n + 3] = tat - now
+            reply[n + 4] = allow_at - now
+          else
+            reply[n + 1] = 1
+            reply[n + 2] = math.floor((capacity - (new_tat - now)) / interval)
+            reply[n + 3] = new_tat - now
+            reply[n + 4] = 0
+            if cost > 0 then writes[#writes + 1] = {key, new_tat} end
+          end
         end
-        if cost > 0 then
-          local ttl_ms = math.max(1, math.ceil((new_tat - now) / 1000))
-          redis.call('SET', KEYS[1], string.format('%.0f', new_tat), 'PX', ttl_ms)
+        if admitted then
+          for _, write in ipairs(writes) do
+            local ttl_ms = math.max(1, math.ceil((write[2] - now) / 1000))
+            redis.call('SET', write[1], string.format('%.0f', write[2]), 'PX', ttl_ms)
+          end
         end
-        return {1, math.floor((capacity - (new_tat - now)) / interval), new_tat - now, 0}
+        return reply
         """)
 }

@@ -1,0 +1,174 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import SharedState
+import Storage
+import TestSupport
+import Testing
+
+/// Two instances of the service on one database and one Redis, as replicas behind a load
+/// balancer: they must enforce one rate budget, see one another's revocations at once, and
+/// never serve a cached answer that a write through the other made stale.
+@Suite("Replicas sharing Redis and a database", .enabled(if: TestServices.runRedis))
+struct ReplicaTests {
+    typealias C = LimitedClient
+    typealias R = SessionRequests
+
+    @Test("a burst spread over both replicas is limited as one budget")
+    func oneBudget() async throws {
+        let redis = try TestServices.requireRedisURL()
+        try await TestApp.runReplicas(environment: ["REDIS_URL": redis]) { replicas, storage in
+            let key = try await C.key(storage, rateLimit: 6)  // one every 10 s, six at once
+            let start = ContinuousClock.now
+            let statuses = try await withThrowingTaskGroup(of: (Int, HTTPResponse.Status).self) { group in
+                for index in 0..<20 {
+                    group.addTask { (index % 2, try await C.get(replicas[index % 2], "/api/sessions", key: key).status) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            // A slow machine may see the budget refill by one per 10 s while the burst runs.
+            let refills = Int((ContinuousClock.now - start) / .seconds(10))
+            let admitted = statuses.filter { $0.1 == .ok }.count
+            #expect(admitted >= 6 && admitted <= 6 + refills, "admitted \(admitted)")
+            #expect(statuses.allSatisfy { $0.1 == .ok || $0.1 == .tooManyRequests })
+            for replica in 0..<2 {
+                #expect(statuses.contains { $0 == (replica, .tooManyRequests) }, "replica \(replica) refused nothing")
+            }
+        }
+    }
+
+    @Test("a key revoked through one replica is refused by the other at once", arguments: TestDatabase.backends)
+    func revocation(backend: StorageBackend) async throws {
+        let redis = try TestServices.requireRedisURL()
+        try await TestApp.runReplicas(backend: backend, environment: ["REDIS_URL": redis]) { replicas, _ in
+            let created = try await replicas[0].execute(
+                uri: "/api/admin/keys", method: .post,
+                headers: [.contentType: "application/json", .init("X-API-Key")!: TestApp.adminSecret],
+                body: ByteBuffer(string: #"{"name": "roaming", "permissions": ["read:sessions"]}"#))
+            let body = try TestApp.json(created)
+            let (secret, id) = (try #require(body["key"] as? String), try #require(body["id"] as? String))
+            #expect(try await C.get(replicas[1], "/api/sessions", key: secret).status == .ok)
+            let revoked = try await replicas[0].execute(uri: "/api/admin/keys/\(id)", method: .delete, headers: TestApp.admin)
+            #expect(revoked.status == .noContent)
+            #expect(try await C.get(replicas[1], "/api/sessions", key: secret).status == .unauthorized)
+            #expect(try await C.get(replicas[0], "/api/sessions", key: secret).status == .unauthorized)
+        }
+    }
+
+    @Test("a write through one replica invalidates the other's cached answers", arguments: TestDatabase.backends)
+    func cacheCoherence(backend: StorageBackend) async throws {
+        let redis = try TestServices.requireRedisURL()
+        try await TestApp.runReplicas(backend: backend, environment: ["REDIS_URL": redis]) { replicas, _ in
+            let (a, b) = (replicas[0], replicas[1])
+            _ = try await R.upload(b, [R.line(session: "s1", uuid: "u1", text: "the walrus migration")])
+            let first = try await R.get(a, "/api/sessions/search?q=walrus")
+            #expect(R.cacheStatus(first) == "miss")
+            #expect(try R.total(first) == 1)
+            #expect(R.cacheStatus(try await R.get(a, "/api/sessions/search?q=walrus")) == "hit")
+            // The answer cached by one replica serves the other through Redis.
+            #expect(R.cacheStatus(try await R.get(b, "/api/sessions/search?q=walrus")) == "hit")
+
+            _ = try await R.upload(b, [R.line(session: "s2", uuid: "u2", text: "a second walrus")])
+            let afterWrite = try await R.get(a, "/api/sessions/search?q=walrus")
+            #expect(R.cacheStatus(afterWrite) == "miss")
+            #expect(try R.total(afterWrite) == 2)
+
+            #expect(R.cacheStatus(try await R.get(a, "/api/sessions/s1")) == "miss")
+            #expect(R.cacheStatus(try await R.get(a, "/api/sessions/s1")) == "hit")
+            _ = try await R.upload(b, [R.line(session: "s1", uuid: "u3", text: "more on the walrus")])
+            let detail = try await R.get(a, "/api/sessions/s1")
+            #expect(R.cacheStatus(detail) == "miss")
+            #expect(try TestApp.json(detail)["entry_count"] as? Int == 2)
+
+            #expect(try await R.delete(b, "/api/sessions/s1").status == .noContent)
+            #expect(try await R.get(a, "/api/sessions/s1").status == .notFound)
+            #expect(try R.total(try await R.get(a, "/api/sessions/search?q=walrus")) == 1)
+        }
+    }
+
+    @Test("with Redis stopped both replicas keep answering on local limits and cache; both recover when it returns")
+    func redisOutage() async throws {
+        _ = try TestServices.requireRedisURL()
+        let server = try RedisProcess()
+        let prefix = "cci-outage-\(UUID().uuidString.prefix(8)):"
+        let environment = ["REDIS_URL": server.url, "REDIS_KEY_PREFIX": prefix, "HEALTH_CHECK_INTERVAL": "200ms"]
+        try await TestApp.runReplicas(environment: environment) { replicas, storage in
+            let (a, b) = (replicas[0], replicas[1])
+            _ = try await R.upload(a, [R.line(session: "s1", uuid: "u1", text: "the walrus migration")])
+            #expect(R.cacheStatus(try await R.get(a, "/api/sessions/search?q=walrus")) == "miss")
+            #expect(try await Self.health(a).redis == "up")
+
+            server.stop()
+            // Every request is still answered, rate limited and cached, by each replica alone:
+            // a budget of two per minute admits two on each (the documented outage policy).
+            let key = try await C.key(storage, rateLimit: 2)
+            for replica in [a, b] {
+                var statuses: [HTTPResponse.Status] = []
+                for _ in 0..<3 {
+                    let response = try await C.get(replica, "/api/sessions/search?q=walrus", key: key)
+                    #expect(C.header(response, "RateLimit-Limit") == "2")
+                    statuses.append(response.status)
+                }
+                #expect(statuses == [.ok, .ok, .tooManyRequests])
+            }
+            // A write during the outage is visible through the replica that made it.
+            #expect(try await R.upload(b, [R.line(session: "s2", uuid: "u2", text: "outage walrus")]).status == .created)
+            #expect(try R.total(try await R.get(b, "/api/sessions/search?q=walrus")) == 2)
+            #expect(try await Self.eventually { try await Self.health(a) == ("degraded", "down") })
+            #expect(try await Self.fallbackCount(a) > 0)
+
+            try server.start()
+            #expect(try await Self.eventually {
+                // Each replica probes Redis again after its back-off; then both share Redis.
+                _ = try await R.get(a, "/api/sessions")
+                _ = try await R.get(b, "/api/sessions")
+                print("DEBUG", try await Self.health(a), try await Self.redisHolds(server, prefix: prefix + "ratelimit:"), try await Self.redisHolds(server, prefix: ""))
+                guard try await Self.health(a) == ("healthy", "up") else { return false }
+                return try await Self.redisHolds(server, prefix: prefix + "ratelimit:")
+            })
+            let shared = try await C.key(storage, rateLimit: 2)  // one every 30 s, two at once
+            let start = ContinuousClock.now
+            var admitted = 0
+            for index in 0..<6 {
+                if try await C.get(replicas[index % 2], "/api/sessions", key: shared).status == .ok { admitted += 1 }
+            }
+            let refills = Int((ContinuousClock.now - start) / .seconds(30))
+            #expect(admitted >= 2 && admitted <= 2 + refills, "after recovery the replicas share one budget again")
+            let search = try await R.get(a, "/api/sessions/search?q=walrus")
+            #expect(try R.total(search) == 2)
+        }
+        server.stop()
+    }
+
+    // MARK: - Helpers
+
+    static func health(_ client: any TestClientProtocol) async throws -> (status: String, redis: String) {
+        let body = try TestApp.json(try await client.execute(uri: "/health", method: .get))
+        let redis = (body["components"] as? [String: Any])?["redis"] as? [String: Any]
+        return (body["status"] as? String ?? "", redis?["status"] as? String ?? "")
+    }
+
+    static func fallbackCount(_ client: any TestClientProtocol) async throws -> Double {
+        let text = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+        let line = text.split(separator: "\n").first { $0.hasPrefix("claude_code_ratelimit_fallback_total ") }
+        return line.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+    }
+
+    static func redisHolds(_ server: RedisProcess, prefix: String) async throws -> Bool {
+        let client = try RedisClient(url: server.url, poolSize: 1)
+        let keys = try? await client.command(["KEYS", prefix + "*"])
+        await client.close()
+        return !(keys?.array ?? []).isEmpty
+    }
+
+    /// Polls `condition` until it holds, for up to `timeout` (generous: the machine is loaded).
+    static func eventually(timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return false
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A private `redis-server` on a free loopback port, for tests that stop, pause or
+/// reconfigure a server and so must not touch the shared one.
+public final class RedisProcess: @unchecked Sendable {
+    public let port: Int
+    private let extraArguments: [String]
+    private var process: Process?
+
+    public init(extraArguments: [String] = []) throws {
+        self.port = try Self.freePort()
+        self.extraArguments = extraArguments
+        try start()
+    }
+
+    deinit {
+        if let process, process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    public var url: String { "redis://127.0.0.1:\(port)" }
+
+    /// Starts the server (again) on its port.
+    public func start() throws {
+        let process = Process()
+        process.executableURL = try Self.serverBinary()
+        process.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                             "--daemonize", "no", "--loglevel", "warning"] + extraArguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+        try waitUntilListening()
+    }
+
+    /// Kills the server outright, as a crash would.
+    public func stop() {
+        guard let process else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        self.process = nil
+    }
+
+    /// Freezes the server: connections are accepted by the kernel but nothing answers.
+    public func pause() { if let process { kill(process.processIdentifier, SIGSTOP) } }
+
+    public func resume() { if let process { kill(process.processIdentifier, SIGCONT) } }
+
+    private func waitUntilListening() throws {
+        for _ in 0..<100 {
+            if Self.canConnect(port: port) { return }
+            guard process?.isRunning == true else { break }
+            usleep(20_000)
+        }
+        throw ServerDidNotStart(port: port)
+    }
+
+    private static func serverBinary() throws -> URL {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for directory in path.split(separator: ":").map(String.init) + ["/usr/bin", "/usr/local/bin"] {
+            let candidate = URL(fileURLWithPath: directory).appendingPathComponent("redis-server")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+        throw ServerDidNotStart(port: 0)
+    }
+
+    /// Asks the kernel for a free port by binding port 0.
+    private static func freePort() throws -> Int {
+        let fd = socket(AF_INET, streamSocket, 0)
+        defer { close(fd) }
+        var address = loopback(port: 0)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sockaddrPointer in
+                bind(fd, sockaddrPointer, length) == 0 && getsockname(fd, sockaddrPointer, &length) == 0
+            }
+        }
+        guard bound else { throw ServerDidNotStart(port: 0) }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    private static func canConnect(port: Int) -> Bool {
+        let fd = socket(AF_INET, streamSocket, 0)
+        defer { close(fd) }
+        var address = loopback(port: port)
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+    }
+
+    private static func loopback(port: Int) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        return address
+    }
+}
+
+#if canImport(Glibc)
+private let streamSocket = Int32(SOCK_STREAM.rawValue)
+#else
+private let streamSocket = SOCK_STREAM
+#endif
+
+struct ServerDidNotStart: Error, CustomStringConvertible {
+    public let port: Int
+    var description: String { "redis-server did not start on port \(port) (is it installed?)" }
+}
