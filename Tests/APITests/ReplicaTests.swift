@@ -87,6 +87,28 @@ struct ReplicaTests {
         }
     }
 
+    @Test("hits and misses are counted per tier in /metrics")
+    func cacheMetrics() async throws {
+        let redis = try TestServices.requireRedisURL()
+        try await TestApp.runReplicas(environment: ["REDIS_URL": redis]) { replicas, _ in
+            let (a, b) = (replicas[0], replicas[1])
+            let series = ["hits", "misses"].flatMap { kind in
+                ["memory", "redis"].map { #"claude_code_cache_\#(kind)_total{tier="\#($0)"}"# }
+            }
+            let before = try await Self.metrics(a, series)
+            _ = try await R.get(a, "/api/sessions/search?q=metrics")  // misses in memory and in Redis
+            _ = try await R.get(a, "/api/sessions/search?q=metrics")  // a memory hit
+            _ = try await R.get(b, "/api/sessions/search?q=metrics")  // a memory miss, a Redis hit
+            let after = try await Self.metrics(a, series)
+            // Other suites may count too, so each series must grow by at least this much.
+            for (sample, growth) in zip(series, [1.0, 1, 2, 1]) {
+                #expect(after[sample, default: 0] - before[sample, default: 0] >= growth, "\(sample)")
+            }
+            let text = String(buffer: try await a.execute(uri: "/metrics", method: .get).body)
+            #expect(text.contains(#"claude_code_cache_evictions_total{tier="memory"}"#))
+        }
+    }
+
     @Test("with Redis stopped both replicas keep answering on local limits and cache; both recover when it returns")
     func redisOutage() async throws {
         _ = try TestServices.requireRedisURL()
@@ -148,9 +170,18 @@ struct ReplicaTests {
     }
 
     static func fallbackCount(_ client: any TestClientProtocol) async throws -> Double {
+        try await metrics(client, ["claude_code_ratelimit_fallback_total"]).values.first ?? 0
+    }
+
+    /// The current value of each of `samples` (name and labels as printed) in `/metrics`.
+    static func metrics(_ client: any TestClientProtocol, _ samples: [String]) async throws -> [String: Double] {
         let text = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
-        let line = text.split(separator: "\n").first { $0.hasPrefix("claude_code_ratelimit_fallback_total ") }
-        return line.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+        var values: [String: Double] = [:]
+        for line in text.split(separator: "\n") {
+            guard let space = line.lastIndex(of: " "), samples.contains(String(line[..<space])) else { continue }
+            values[String(line[..<space])] = Double(line[line.index(after: space)...])
+        }
+        return values
     }
 
     /// Polls `condition` until it holds, for up to `timeout` (generous: the machine is loaded).
