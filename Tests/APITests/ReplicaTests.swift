@@ -161,6 +161,33 @@ struct ReplicaTests {
         server.stop()
     }
 
+    @Test("a frozen Redis (connections accepted, nothing answered) costs a short timeout, not a stalled request")
+    func frozenRedis() async throws {
+        _ = try TestServices.requireRedisURL()
+        let server = try RedisProcess()
+        // The handler timeout is far above Redis's timeouts: a request that waited on the
+        // frozen server without them would end in 503 instead of an answer.
+        let environment = ["REDIS_URL": server.url, "HEALTH_CHECK_INTERVAL": "200ms", "SERVER_WRITE_TIMEOUT": "20s"]
+        try await TestApp.runReplicas(environment: environment) { replicas, storage in
+            let key = try await C.key(storage, rateLimit: 1000)
+            #expect(try await C.get(replicas[0], "/api/sessions/search?q=frozen", key: key).status == .ok)
+            server.pause()
+            for replica in replicas {
+                for _ in 0..<3 {
+                    let response = try await C.get(replica, "/api/sessions/search?q=frozen", key: key)
+                    #expect(response.status == .ok)
+                    #expect(C.header(response, "RateLimit-Limit") != nil)
+                }
+            }
+            #expect(try await Self.eventually { try await Self.health(replicas[1]) == ("degraded", "down") })
+            server.resume()
+            #expect(try await Self.eventually { try await Self.health(replicas[1]) == ("healthy", "up") })
+            #expect(try await C.get(replicas[1], "/api/sessions/search?q=frozen", key: key).status == .ok)
+        }
+        server.resume()
+        server.stop()
+    }
+
     // MARK: - Helpers
 
     static func health(_ client: any TestClientProtocol) async throws -> (status: String, redis: String) {

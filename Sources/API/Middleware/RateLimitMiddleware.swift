@@ -6,7 +6,7 @@ import SharedState
 /// Spends the request's budgets (see ``RateLimitPolicy``) in one limiter call, all or
 /// nothing, and refuses with 429 `rate_limited` when any is exhausted.
 ///
-/// Every response it lets through, errors included, carries `RateLimit-Limit`,
+/// Every response it lets through, `APIError`s included, carries `RateLimit-Limit`,
 /// `RateLimit-Remaining` and `RateLimit-Reset` for the most restrictive budget; a 429 adds
 /// `Retry-After` (whole seconds, rounded up). Sits right after authentication, so the
 /// caller's budget is its key's.
