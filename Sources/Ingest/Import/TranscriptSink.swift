@@ -1,0 +1,28 @@
+/// Where `cci import` puts transcript bytes: the database itself, or a server over HTTP.
+///
+/// A sink receives a slice of a file that starts at a line boundary and stores its complete
+/// lines. Storing is idempotent on both sinks, so a slice sent twice changes nothing.
+public protocol TranscriptSink: Sendable {
+    /// A name for the destination, used to keep remembered offsets apart per destination.
+    var destination: String { get }
+
+    /// Stores the complete lines of `bytes`, which start at byte `offset` of a file named
+    /// after the session `fileSessionID` (the home of lines that carry no `sessionId`).
+    /// With `endOfFile`, an unterminated last line that parses is taken (a finished file
+    /// without a final newline); otherwise it is left for the next slice.
+    func store(_ bytes: [UInt8], offset: Int64, fileSessionID: String, endOfFile: Bool) async throws -> SliceOutcome
+}
+
+/// What storing one slice did.
+public struct SliceOutcome: Sendable, Equatable {
+    public var sessions: Set<String> = []
+    public var inserted = 0
+    public var duplicates = 0
+    public var lines = 0
+    public var malformed = 0
+    public var redactions = 0
+    /// The offset just after the last line taken: where the next slice starts.
+    public var nextOffset: Int64 = 0
+
+    public init() {}
+}
