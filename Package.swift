@@ -83,6 +83,13 @@ let package = Package(
             ]
         ),
 
+        // Benchmarks (driven by scripts/bench-*.sh; not part of the test suite).
+        .executableTarget(
+            name: "cci-bench",
+            dependencies: ["Storage", "Search", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/cci-bench"
+        ),
+
         // Tests. TestSupport finds the test servers (PostgreSQL, Redis) and the corpus.
         .target(name: "TestSupport", dependencies: ["Storage"], path: "Tests/TestSupport"),
         .testTarget(name: "ServiceConfigTests", dependencies: ["ServiceConfig", "TestSupport"]),
