@@ -63,7 +63,7 @@ struct ImportRun {
                 let result = await importer.importFile(file, from: from)
                 offsets.record(result.nextOffset, for: file.path)
                 try offsets.save()
-                if result.lines > 0 || result.malformed > 0 || result.error != nil {
+                if result.counts.lines > 0 || result.counts.malformed > 0 || result.error != nil {
                     output.line(ImportTally.fileLine(result))
                 }
             }

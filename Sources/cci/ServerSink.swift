@@ -77,13 +77,13 @@ struct ServerSink: TranscriptSink {
         let answer = try JSONDecoder().decode(Answer.self, from: data)
         var outcome = SliceOutcome()
         for session in answer.sessions {
-            outcome.sessions.insert(session.id)
-            outcome.inserted += session.inserted
-            outcome.duplicates += session.duplicates
+            outcome.counts.sessions.insert(session.id)
+            outcome.counts.inserted += session.inserted
+            outcome.counts.duplicates += session.duplicates
         }
-        outcome.lines = answer.lines
-        outcome.malformed = answer.malformed.count
-        outcome.redactions = answer.redactions
+        outcome.counts.lines = answer.lines
+        outcome.counts.malformed = answer.malformed.count
+        outcome.counts.redactions = answer.redactions
         outcome.nextOffset = answer.next_offset
         return outcome
     }

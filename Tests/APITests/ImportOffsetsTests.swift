@@ -47,7 +47,7 @@ struct ImportTallyTests {
         var tally = ImportTally()
         tally.files = 12
         tally.filesDone = 3
-        tally.lines = 12034
+        tally.counts.lines = 12034
         tally.bytesTotal = 20 * 1_048_576
         tally.bytesDone = 5 * 1_048_576
         #expect(tally.progressLine(elapsed: .seconds(2), barWidth: 8)
@@ -64,12 +64,12 @@ struct ImportTallyTests {
         tally.filesDone = 1
         tally.bytesDone = 1_048_576
         var result = TranscriptFileImporter.FileResult(path: "/p/s.jsonl")
-        result.sessions = ["s1", "s2"]
-        result.lines = 10
-        result.inserted = 8
-        result.duplicates = 2
-        result.malformed = 1
-        result.redactions = 4
+        result.counts.sessions = ["s1", "s2"]
+        result.counts.lines = 10
+        result.counts.inserted = 8
+        result.counts.duplicates = 2
+        result.counts.malformed = 1
+        result.counts.redactions = 4
         tally.add(result)
         var failed = TranscriptFileImporter.FileResult(path: "/p/bad.jsonl")
         failed.error = "line 3 is not valid UTF-8"

@@ -14,7 +14,7 @@ struct ImportTests {
             let importer = Self.importer(storage)
             let result = await importer.importFile(file)
             #expect(result.error == nil)
-            #expect(result.malformed == 0)
+            #expect(result.counts.malformed == 0)
             reference = try await IngestTests.snapshot(storage)
         }
         try await TestDatabase.withMigratedStorage(backend) { storage in
@@ -22,12 +22,12 @@ struct ImportTests {
             importer.sliceBytes = 100_000
             let first = await importer.importFile(file)
             #expect(first.error == nil)
-            #expect(first.inserted > 0)
+            #expect(first.counts.inserted > 0)
             let sliced = try await IngestTests.snapshot(storage)
             #expect(sliced == reference)
             let again = await importer.importFile(file)
-            #expect(again.inserted == 0)
-            #expect(again.duplicates == first.inserted)
+            #expect(again.counts.inserted == 0)
+            #expect(again.counts.duplicates == first.counts.inserted)
         }
     }
 
@@ -49,7 +49,7 @@ struct ImportTests {
             let importer = Self.importer(storage)
             try Data(lines[..<half].joined()).write(to: live)
             let first = await importer.importFile(live)
-            #expect(first.lines == half)
+            #expect(first.counts.lines == half)
             #expect(first.nextOffset == Int64(lines[..<half].reduce(0) { $0 + $1.count }))
 
             // The rest arrives, with the next line still being written.
@@ -59,13 +59,13 @@ struct ImportTests {
             try handle.write(contentsOf: Data(lines[half..<(lines.count - 1)].joined()) + torn)
             let second = await importer.importFile(live, from: first.nextOffset)
             #expect(second.error == nil)
-            #expect(second.lines == lines.count - 1 - half, "only the complete lines after the offset")
+            #expect(second.counts.lines == lines.count - 1 - half, "only the complete lines after the offset")
             #expect(second.nextOffset == Int64(whole.count - lines[lines.count - 1].count), "the torn line waits")
 
             try handle.write(contentsOf: lines[lines.count - 1].dropFirst(torn.count))
             try handle.close()
             let third = await importer.importFile(live, from: second.nextOffset)
-            #expect(third.lines == 1)
+            #expect(third.counts.lines == 1)
             #expect(third.nextOffset == Int64(whole.count))
             #expect(try await IngestTests.snapshot(storage) == reference)
         }

@@ -21,13 +21,13 @@ public struct DatabaseSink: TranscriptSink {
         let (batches, report) = try accumulator.finish(acceptUnterminatedTail: endOfFile)
         var outcome = SliceOutcome()
         for stored in try await store.ingest(batches) {
-            outcome.sessions.insert(stored.sessionID)
-            outcome.inserted += stored.inserted
-            outcome.duplicates += stored.duplicates
+            outcome.counts.sessions.insert(stored.sessionID)
+            outcome.counts.inserted += stored.inserted
+            outcome.counts.duplicates += stored.duplicates
         }
-        outcome.lines = report.lines
-        outcome.malformed = report.malformedCount
-        outcome.redactions = report.redactions
+        outcome.counts.lines = report.lines
+        outcome.counts.malformed = report.malformedCount
+        outcome.counts.redactions = report.redactions
         outcome.nextOffset = report.nextOffset
         return outcome
     }

@@ -7,12 +7,7 @@ public struct ImportTally: Sendable {
     public var filesDone = 0
     public var unchanged = 0
     public var failed = 0
-    public var sessions: Set<String> = []
-    public var lines = 0
-    public var inserted = 0
-    public var duplicates = 0
-    public var malformed = 0
-    public var redactions = 0
+    public var counts = IngestCounts()
     /// Bytes to read in this run (what the files hold past their remembered offsets).
     public var bytesTotal: Int64 = 0
     public var bytesDone: Int64 = 0
@@ -22,12 +17,7 @@ public struct ImportTally: Sendable {
     public mutating func add(_ result: TranscriptFileImporter.FileResult) {
         filesDone += 1
         if result.error != nil { failed += 1 }
-        sessions.formUnion(result.sessions)
-        lines += result.lines
-        inserted += result.inserted
-        duplicates += result.duplicates
-        malformed += result.malformed
-        redactions += result.redactions
+        counts.add(result.counts)
     }
 
     /// One line for a terminal, redrawn in place:
@@ -42,16 +32,17 @@ public struct ImportTally: Sendable {
         if rate > 0 {
             eta = Self.clock(Double(bytesTotal - bytesDone) / rate)
         }
-        return "[\(bar)] \(filesDone)/\(files) files  \(lines) lines  \(Self.megabytes(bytesDone))/\(Self.megabytes(bytesTotal)) MB"
+        return "[\(bar)] \(filesDone)/\(files) files  \(counts.lines) lines  \(Self.megabytes(bytesDone))/\(Self.megabytes(bytesTotal)) MB"
             + "  \(Self.megabytes(Int64(rate))) MB/s  ETA \(eta)"
     }
 
     /// One plain line per file, for logs and pipes.
     public static func fileLine(_ result: TranscriptFileImporter.FileResult) -> String {
         if let error = result.error { return "skipped \(result.path): \(error)" }
-        var line = "\(result.path): \(result.lines) lines, \(result.inserted) new, \(result.duplicates) already stored"
-        if result.malformed > 0 { line += ", \(result.malformed) malformed" }
-        if result.redactions > 0 { line += ", \(result.redactions) redactions" }
+        let counts = result.counts
+        var line = "\(result.path): \(counts.lines) lines, \(counts.inserted) new, \(counts.duplicates) already stored"
+        if counts.malformed > 0 { line += ", \(counts.malformed) malformed" }
+        if counts.redactions > 0 { line += ", \(counts.redactions) redactions" }
         return line
     }
 
@@ -59,8 +50,8 @@ public struct ImportTally: Sendable {
     public func summary(elapsed: Duration) -> String {
         var counted = "imported \(filesDone - failed) of \(files) files"
         if unchanged > 0 { counted += " (\(unchanged) unchanged)" }
-        return counted + ": \(sessions.count) sessions, \(lines) lines, \(inserted) new entries, \(duplicates) already stored, "
-            + "\(malformed) malformed lines, \(redactions) redactions, \(Self.megabytes(bytesDone)) MB in "
+        return counted + ": \(counts.sessions.count) sessions, \(counts.lines) lines, \(counts.inserted) new entries, "
+            + "\(counts.duplicates) already stored, \(counts.malformed) malformed lines, \(counts.redactions) redactions, \(Self.megabytes(bytesDone)) MB in "
             + String(format: "%.1f s", elapsed.seconds)
     }
 

@@ -18,12 +18,7 @@ public struct TranscriptFileImporter: Sendable {
 
     public struct FileResult: Sendable {
         public let path: String
-        public var sessions: Set<String> = []
-        public var inserted = 0
-        public var duplicates = 0
-        public var lines = 0
-        public var malformed = 0
-        public var redactions = 0
+        public var counts = IngestCounts()
         /// Bytes read from the file in this run.
         public var bytesRead: Int64 = 0
         /// Where the next run should start: just after the last line taken.
@@ -34,15 +29,6 @@ public struct TranscriptFileImporter: Sendable {
         public init(path: String, nextOffset: Int64 = 0) {
             self.path = path
             self.nextOffset = nextOffset
-        }
-
-        mutating func add(_ slice: SliceOutcome) {
-            sessions.formUnion(slice.sessions)
-            inserted += slice.inserted
-            duplicates += slice.duplicates
-            lines += slice.lines
-            malformed += slice.malformed
-            redactions += slice.redactions
         }
     }
 
@@ -74,14 +60,14 @@ public struct TranscriptFileImporter: Sendable {
                 result.bytesRead += Int64(bytes.count)
                 let endOfFile = position + Int64(bytes.count) >= size
                 let slice = try await sink.store(bytes, offset: position, fileSessionID: fileSessionID, endOfFile: endOfFile)
-                result.add(slice)
+                result.counts.add(slice.counts)
                 progress(slice.nextOffset - position)
                 if slice.nextOffset == position {
                     // No complete line in the slice: at the end, a torn line being written;
                     // otherwise one line longer than the slice, so read a bigger one.
                     if endOfFile { break }
                     guard sliceSize <= maxLineBytes else {
-                        throw IngestAccumulator.Rejection.lineTooLong(lineNumber: result.lines + result.malformed + 1, limit: maxLineBytes)
+                        throw IngestAccumulator.Rejection.lineTooLong(lineNumber: result.counts.lines + result.counts.malformed + 1, limit: maxLineBytes)
                     }
                     sliceSize *= 2
                     continue

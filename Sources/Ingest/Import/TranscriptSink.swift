@@ -13,14 +13,31 @@ public protocol TranscriptSink: Sendable {
     func store(_ bytes: [UInt8], offset: Int64, fileSessionID: String, endOfFile: Bool) async throws -> SliceOutcome
 }
 
-/// What storing one slice did.
-public struct SliceOutcome: Sendable, Equatable {
+/// What an import stored: sessions touched, entries new and already there, lines read,
+/// malformed lines skipped and secrets masked. Adds up from slices to files to a whole run.
+public struct IngestCounts: Sendable, Equatable {
     public var sessions: Set<String> = []
     public var inserted = 0
     public var duplicates = 0
     public var lines = 0
     public var malformed = 0
     public var redactions = 0
+
+    public init() {}
+
+    public mutating func add(_ other: IngestCounts) {
+        sessions.formUnion(other.sessions)
+        inserted += other.inserted
+        duplicates += other.duplicates
+        lines += other.lines
+        malformed += other.malformed
+        redactions += other.redactions
+    }
+}
+
+/// What storing one slice did.
+public struct SliceOutcome: Sendable, Equatable {
+    public var counts = IngestCounts()
     /// The offset just after the last line taken: where the next slice starts.
     public var nextOffset: Int64 = 0
 
