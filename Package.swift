@@ -34,7 +34,11 @@ let package = Package(
         .target(name: "Transcript"),
         .target(
             name: "Ollama",
-            dependencies: ["CCurl", .product(name: "NIOPosix", package: "swift-nio")]
+            dependencies: [
+                "CCurl",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(
             name: "SharedState",
@@ -85,6 +89,17 @@ let package = Package(
 
         // Tests. TestSupport finds the test servers (PostgreSQL, Redis) and the corpus.
         .target(name: "TestSupport", dependencies: ["Storage"], path: "Tests/TestSupport"),
+        // A stand-in Ollama server speaking Ollama's wire formats, for the client and API tests.
+        .target(
+            name: "OllamaStandIn",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/OllamaStandIn"
+        ),
+        .testTarget(name: "OllamaTests", dependencies: ["Ollama", "OllamaStandIn"]),
         .testTarget(name: "ServiceConfigTests", dependencies: ["ServiceConfig", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Search", "TestSupport"]),
         .testTarget(name: "SearchTests", dependencies: ["Search"]),
@@ -100,7 +115,7 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "ServiceConfig", "Storage", "Ingest", "Ollama", "TestSupport",
+                "API", "ServiceConfig", "Storage", "Ingest", "Ollama", "OllamaStandIn", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
