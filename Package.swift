@@ -32,6 +32,7 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
         .target(name: "Transcript"),
+        .target(name: "Compression", dependencies: ["Transcript"]),
         .target(
             name: "Ollama",
             dependencies: [
@@ -104,6 +105,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Search", "TestSupport"]),
         .testTarget(name: "SearchTests", dependencies: ["Search"]),
         .testTarget(name: "TranscriptTests", dependencies: ["Transcript", "TestSupport"]),
+        .testTarget(name: "CompressionTests", dependencies: ["Compression", "Transcript", "TestSupport"]),
         .testTarget(
             name: "SharedStateTests",
             dependencies: [
