@@ -69,7 +69,7 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
-                "ServiceConfig", "Storage", "Search", "SharedState", "Transcript", "Ingest", "Ollama",
+                "ServiceConfig", "Storage", "Search", "SharedState", "Transcript", "Ingest", "Ollama", "Compression",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -83,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "cci",
             dependencies: [
-                "API", "ServiceConfig", "Storage", "Ingest", "Ollama",
+                "API", "ServiceConfig", "Storage", "Ingest", "Ollama", "Compression",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -117,7 +117,7 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "ServiceConfig", "Storage", "Ingest", "Ollama", "OllamaStandIn", "TestSupport",
+                "API", "ServiceConfig", "Storage", "Ingest", "Ollama", "OllamaStandIn", "TestSupport", "Transcript",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
