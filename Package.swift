@@ -32,9 +32,14 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
         .target(name: "Transcript"),
+        .target(name: "Compression", dependencies: ["Transcript"]),
         .target(
             name: "Ollama",
-            dependencies: ["CCurl", .product(name: "NIOPosix", package: "swift-nio")]
+            dependencies: [
+                "CCurl",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(
             name: "SharedState",
@@ -64,7 +69,7 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
-                "ServiceConfig", "Storage", "Search", "SharedState", "Transcript", "Ingest", "Ollama",
+                "ServiceConfig", "Storage", "Search", "SharedState", "Transcript", "Ingest", "Ollama", "Compression",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -78,17 +83,36 @@ let package = Package(
         .executableTarget(
             name: "cci",
             dependencies: [
-                "API", "ServiceConfig", "Storage", "Ingest", "Ollama",
+                "API", "ServiceConfig", "Storage", "Ingest", "Ollama", "Compression",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
+        // Benchmarks (driven by scripts/bench-*.sh; not part of the test suite).
+        .executableTarget(
+            name: "cci-bench",
+            dependencies: ["Storage", "Search", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/cci-bench"
+        ),
+
         // Tests. TestSupport finds the test servers (PostgreSQL, Redis) and the corpus.
         .target(name: "TestSupport", dependencies: ["Storage"], path: "Tests/TestSupport"),
+        // A stand-in Ollama server speaking Ollama's wire formats, for the client and API tests.
+        .target(
+            name: "OllamaStandIn",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/OllamaStandIn"
+        ),
+        .testTarget(name: "OllamaTests", dependencies: ["Ollama", "OllamaStandIn"]),
         .testTarget(name: "ServiceConfigTests", dependencies: ["ServiceConfig", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Search", "TestSupport"]),
         .testTarget(name: "SearchTests", dependencies: ["Search"]),
         .testTarget(name: "TranscriptTests", dependencies: ["Transcript", "TestSupport"]),
+        .testTarget(name: "CompressionTests", dependencies: ["Compression", "Transcript", "TestSupport"]),
         .testTarget(
             name: "SharedStateTests",
             dependencies: [
@@ -100,7 +124,7 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "ServiceConfig", "Storage", "Ingest", "Ollama", "SharedState", "TestSupport",
+                "API", "ServiceConfig", "Storage", "Ingest", "Ollama", "OllamaStandIn", "SharedState", "TestSupport", "Transcript",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

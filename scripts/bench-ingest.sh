@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Measures ingest throughput and peak memory with a release build: `cci import` straight into
-# SQLite and PostgreSQL, and HTTP uploads, of the corpus and of a large generated transcript.
+# Measures ingest throughput and peak memory with a release build, on SQLite and PostgreSQL:
+# `cci import` straight into the database, and `cci import --server` through a running
+# server (HTTP appends in 8 MB slices), of the corpus and of a large generated transcript.
 #   scripts/bench-ingest.sh [SIZE_MB]   (default 300)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
-scripts/setup.sh --test
+scripts/setup.sh --test >/dev/null
 size_mb=${1:-300}
 corpus=${CCI_CORPUS_DIR:-../shared/corpus}
 
@@ -13,44 +14,63 @@ swift build -c release --product cci >/dev/null
 cci="$(swift build -c release --show-bin-path)/cci"
 work=$(mktemp -d /tmp/cci-bench-ingest.XXXXXX)
 services=$(mktemp -d /tmp/cci-bench-ingest-services.XXXXXX)
-trap 'kill "${server_pid:-}" 2>/dev/null || true; scripts/services.sh stop "$services"; rm -rf "$work"' EXIT
-service_env=$(scripts/services.sh start "$services")
-eval "$service_env"
-python3 scripts/make-large-transcript.py "$corpus" "$work/large.jsonl" "$size_mb"
+trap 'kill "${server_pid:-}" 2>/dev/null || true; scripts/services.sh stop "$services" >/dev/null; rm -rf "$work"' EXIT
+eval "$(scripts/services.sh start "$services")"
+python3 scripts/make-large-transcript.py "$corpus" "$work/large.jsonl" "$size_mb" >/dev/null
 
-corpus_lines=$(cat "$corpus"/transcripts/*/*.jsonl "$corpus"/transcripts/*/*/subagents/*.jsonl 2>/dev/null | grep -c . || true)
-corpus_mb=$(du -cm "$corpus"/transcripts | tail -1 | cut -f1)
-large_lines=$(grep -c . "$work/large.jsonl")
-large_mb=$(( $(stat -c %s "$work/large.jsonl") / 1048576 ))
+count_lines() { cat "$@" | grep -c . || true; }
+corpus_files=$(find "$corpus/transcripts" -name '*.jsonl')
+corpus_lines=$(count_lines $corpus_files)
+corpus_mb=$(du -cb $corpus_files | tail -1 | awk '{printf "%.1f", $1 / 1048576}')
+large_lines=$(count_lines "$work/large.jsonl")
+large_mb=$(stat -c %s "$work/large.jsonl" | awk '{printf "%.1f", $1 / 1048576}')
 
-# Runs `cci import` and prints lines/s, MB/s and peak RSS.
-measure() {
-    local label=$1 lines=$2 mb=$3; shift 3
-    /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null
-    read -r seconds rss_kb <"$work/time"
-    python3 -c "print(f'%-34s %9d lines %6d MB %8.1f s %9.0f lines/s %6.1f MB/s  peak RSS %4d MB' % ('$label', $lines, $mb, $seconds, $lines / max($seconds, 0.001), $mb / max($seconds, 0.001), $rss_kb // 1024))"
+# Prints one result line: label, lines, MB, seconds, rates, peak RSS of the importing process.
+report() {
+    python3 -c "import sys; l, lines, mb, s, rss = sys.argv[1:6]; lines, mb, s = int(lines), float(mb), float(s)
+print(f'| {l} | {lines:,} | {mb:.1f} | {s:.1f} | {lines / s:,.0f} | {mb / s:.1f} | {int(rss) // 1024} |')" "$@"
 }
 
-echo "cores: $(nproc); release build; redaction on"
-for backend in sqlite postgres; do
-    "$CCI_TEST_PG_BIN/psql" -q "$CCI_TEST_POSTGRES_URL" -c "DROP DATABASE IF EXISTS cci_bench_ingest" -c "CREATE DATABASE cci_bench_ingest" >/dev/null
-    env_args=(CONFIG_FILE=/dev/null DATABASE_TYPE=$backend DATABASE_PATH="$work/bench.db" DATABASE_URL="${CCI_TEST_POSTGRES_URL%/*}/cci_bench_ingest")
-    rm -f "$work"/bench.db*
-    env "${env_args[@]}" "$cci" migrate >/dev/null
-    measure "$backend import corpus" "$corpus_lines" "$corpus_mb" env "${env_args[@]}" "$cci" import "$corpus/transcripts"
-    measure "$backend import ${large_mb} MB transcript" "$large_lines" "$large_mb" env "${env_args[@]}" "$cci" import "$work/large.jsonl"
-done
+# Runs `cci import` under /usr/bin/time; prints its line.
+measure() {
+    local label=$1 lines=$2 mb=$3; shift 3
+    rm -f "$work/state.json"
+    /usr/bin/time -f "%e %M" -o "$work/time" "$@" --plain --state "$work/state.json" >"$work/out" 2>&1 \
+        || { cat "$work/out"; exit 1; }
+    read -r seconds rss_kb <"$work/time"
+    report "$label" "$lines" "$mb" "$seconds" "$rss_kb"
+}
 
-# Over HTTP: one upload per corpus file, to a server on SQLite.
-rm -f "$work"/bench.db*
-env CONFIG_FILE=/dev/null API_KEY_ENABLED=false SERVER_HOST=127.0.0.1 SERVER_PORT=18480 OLLAMA_ENABLED=false \
-    SERVER_MAX_BODY_SIZE_MB=4096 DATABASE_PATH="$work/bench.db" LOG_LEVEL=warn "$cci" serve >/dev/null 2>&1 &
-server_pid=$!
-for _ in $(seq 100); do curl -sf http://127.0.0.1:18480/ready >/dev/null && break; sleep 0.1; done
-start=$(date +%s.%N)
-for file in "$corpus"/transcripts/*/*.jsonl; do
-    curl -sf -X POST -H 'Content-Type: application/x-ndjson' --data-binary @"$file" http://127.0.0.1:18480/api/sessions >/dev/null
+fresh_database() {
+    rm -f "$work"/bench.db*
+    "$CCI_TEST_PG_BIN/psql" -q "$CCI_TEST_POSTGRES_URL" -c "DROP DATABASE IF EXISTS cci_bench_ingest" \
+        -c "CREATE DATABASE cci_bench_ingest" >/dev/null
+    env "${env_args[@]}" "$cci" migrate >/dev/null
+}
+
+echo "cores: $(nproc); release build; redaction on; corpus ${corpus_mb} MB, generated ${large_mb} MB"
+echo
+echo "| run | lines | MB | s | lines/s | MB/s | importer peak RSS MB |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+for backend in sqlite postgres; do
+    env_args=(CONFIG_FILE=/dev/null LOG_LEVEL=warn DATABASE_TYPE=$backend DATABASE_PATH="$work/bench.db"
+              DATABASE_URL="${CCI_TEST_POSTGRES_URL%/*}/cci_bench_ingest")
+    fresh_database
+    measure "$backend, direct, corpus" "$corpus_lines" "$corpus_mb" env "${env_args[@]}" "$cci" import "$corpus/transcripts"
+    measure "$backend, direct, ${large_mb} MB transcript" "$large_lines" "$large_mb" \
+        env "${env_args[@]}" "$cci" import "$work/large.jsonl"
+
+    fresh_database
+    env "${env_args[@]}" API_KEY_ENABLED=false SERVER_HOST=127.0.0.1 SERVER_PORT=18480 OLLAMA_ENABLED=false \
+        "$cci" serve >/dev/null 2>&1 &
+    server_pid=$!
+    for _ in $(seq 200); do curl -sf http://127.0.0.1:18480/ready >/dev/null && break; sleep 0.1; done
+    measure "$backend, HTTP, corpus" "$corpus_lines" "$corpus_mb" \
+        "$cci" import --server http://127.0.0.1:18480 "$corpus/transcripts"
+    measure "$backend, HTTP, ${large_mb} MB transcript" "$large_lines" "$large_mb" \
+        "$cci" import --server http://127.0.0.1:18480 "$work/large.jsonl"
+    # The server's peak over both HTTP runs, read after the second.
+    echo "  ($backend server peak RSS after both HTTP runs: $(awk '/VmHWM/ {print int($2 / 1024)}' /proc/$server_pid/status) MB)"
+    kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
+    server_pid=
 done
-end=$(date +%s.%N)
-rss_kb=$(awk '/VmHWM/ {print $2}' /proc/$server_pid/status)
-python3 -c "s=$end-$start; print(f'%-34s %9s lines %6d MB %8.1f s %9.0f lines/s %6.1f MB/s  server peak RSS %4d MB' % ('sqlite HTTP upload corpus', '-', $corpus_mb, s, 0, $corpus_mb / s, $rss_kb // 1024))"

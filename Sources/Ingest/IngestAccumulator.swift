@@ -68,9 +68,9 @@ public struct IngestAccumulator {
     /// parses (a finished file that lacks a final newline); otherwise it is held back and
     /// reported, and `nextOffset` points at its start so the writer can resend it complete.
     public mutating func finish(acceptUnterminatedTail: Bool) throws(Rejection) -> (batches: [SessionBatch], report: IngestReport) {
+        var parsedTail = false
         if splitter.pendingBytes > 0 && acceptUnterminatedTail {
             var probe = splitter
-            var parsedTail = false
             probe.feed([0x0A]) { line in
                 var tailParser = parser
                 if case .success = tailParser.parse(line) { parsedTail = true }
@@ -78,7 +78,8 @@ public struct IngestAccumulator {
             if parsedTail { try feed([0x0A]) }
         }
         report.pendingBytes = splitter.pendingBytes
-        report.nextOffset = splitter.completedOffset
+        // The newline that completed a taken tail is not in the file: resume at the file's end.
+        report.nextOffset = splitter.completedOffset - (parsedTail ? 1 : 0)
         report.redactions = parser.redactions
         if report.lines == 0 && report.malformedCount > 0 { throw .notJSONL(malformedLines: report.malformedCount) }
         if !orphans.isEmpty {

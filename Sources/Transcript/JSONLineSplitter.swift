@@ -1,3 +1,5 @@
+import Foundation
+
 /// Splits a byte stream into lines, remembering where each starts.
 ///
 /// Bytes arrive in chunks of any size; a line is emitted once its newline arrives, so only
@@ -32,6 +34,9 @@ public struct JSONLineSplitter: Sendable {
     /// Feeds the next chunk and calls `emit` for every line it completes (empty lines are
     /// counted but not emitted).
     public mutating func feed(_ chunk: some Collection<UInt8>, _ emit: (Line) throws -> Void) rethrows {
+        // Arrays and NIO buffers are contiguous: scan them with memchr rather than through
+        // the generic (unspecialised across modules) collection interface.
+        if try chunk.withContiguousStorageIfAvailable({ try feed(buffer: $0, emit) }) != nil { return }
         var lineStart = chunk.startIndex
         var index = chunk.startIndex
         while index != chunk.endIndex {
@@ -43,6 +48,18 @@ public struct JSONLineSplitter: Sendable {
             index = chunk.index(after: index)
         }
         partial.append(contentsOf: chunk[lineStart..<chunk.endIndex])
+    }
+
+    private mutating func feed(buffer: UnsafeBufferPointer<UInt8>, _ emit: (Line) throws -> Void) rethrows {
+        guard let base = buffer.baseAddress else { return }
+        var lineStart = 0
+        while lineStart < buffer.count, let newline = memchr(base + lineStart, 0x0A, buffer.count - lineStart) {
+            let end = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(newline))
+            partial.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[lineStart..<end]))
+            try finishLine(emit)
+            lineStart = end + 1
+        }
+        partial.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[lineStart...]))
     }
 
     private mutating func finishLine(_ emit: (Line) throws -> Void) rethrows {

@@ -1,66 +1,106 @@
-import API
 import ArgumentParser
 import Foundation
-import Logging
-import ServiceConfig
 import Ingest
+import ServiceConfig
 import Storage
 
-/// `cci import [PATH...]`: stores Claude Code transcripts from disk in the configured database.
+/// `cci import [PATH...]`: stores Claude Code transcripts from disk, in the configured
+/// database or through a running server.
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import Claude Code transcripts (default: ~/.claude/projects) into the configured database.",
-        discussion: "Files and folders may be given; folders are searched for *.jsonl. Importing again stores nothing twice.")
+        abstract: "Import Claude Code transcripts (default: ~/.claude/projects) into the database or a server.",
+        discussion: """
+            Files and folders may be given; folders are searched for *.jsonl, subagent files included. \
+            How far each file was imported is remembered (see --state), so running again reads only what \
+            was appended; importing the same lines twice never stores them twice.
+            """)
 
     @OptionGroup var options: ConfigOptions
 
     @Argument(help: "Transcript files or folders.")
     var paths: [String] = []
 
+    @Option(help: "Send to a running server at this base URL (e.g. http://localhost:8080) instead of writing to the database.")
+    var server: String?
+
+    @Option(help: "API key for --server, with write:sessions (default: $CCI_API_KEY).")
+    var apiKey: String?
+
+    @Option(help: "File remembering how far each file was imported (default: $XDG_STATE_HOME/cci/import-offsets.json, else ~/.local/state/cci/import-offsets.json).")
+    var state: String?
+
+    @Flag(help: "Read every file from its start, ignoring remembered offsets.")
+    var rescan = false
+
+    @Flag(help: "After importing, keep running and ingest lines appended to the transcripts, and new transcripts, as they are written.")
+    var watch = false
+
+    @Flag(help: "Print one plain line per file even on a terminal, instead of a progress bar.")
+    var plain = false
+
     func run() async throws {
         let config = try options.load().config
-        let roots = paths.isEmpty
-            ? [FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".claude/projects")]
-            : paths.map { URL(fileURLWithPath: $0) }
-        var files: [URL] = []
-        for root in roots {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory) else {
-                throw CLIError("\(root.path) does not exist")
+        let roots = try Self.roots(paths)
+        if let server {
+            guard let url = URL(string: server), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw ValidationError("--server must be an http:// or https:// URL, such as http://localhost:8080; got '\(server)'")
             }
-            files += isDirectory.boolValue ? TranscriptFileImporter.transcripts(under: root) : [root]
-        }
-        try await withMigratedStorage(options) { storage in
-            let importer = TranscriptFileImporter(
-                store: storage, redact: config.ingest.redactSecrets, maxLineBytes: config.ingest.maxLineBytes)
-            var totals = (files: 0, sessions: Set<String>(), inserted: 0, duplicates: 0, failed: 0)
-            for file in files {
-                let result = await importer.importFile(file)
-                totals.files += 1
-                totals.sessions.formUnion(result.sessions)
-                totals.inserted += result.inserted
-                totals.duplicates += result.duplicates
-                if let error = result.error {
-                    totals.failed += 1
-                    print("skipped \(file.path): \(error)")
-                } else if result.malformed > 0 {
-                    print("\(file.path): \(result.malformed) malformed lines skipped")
+            let sink = ServerSink(server: url, apiKey: apiKey ?? ProcessInfo.processInfo.environment["CCI_API_KEY"])
+            try await importAll(roots, into: sink, maxLineBytes: config.ingest.maxLineBytes)
+        } else {
+            let cache = try SharedCacheInvalidation(config: config)
+            do {
+                try await withMigratedStorage(options) { storage in
+                    let sink = DatabaseSink(
+                        store: storage, destination: Self.destination(config.database),
+                        redact: config.ingest.redactSecrets, maxLineBytes: config.ingest.maxLineBytes)
+                    try await importAll(roots, into: cache.wrap(sink), maxLineBytes: config.ingest.maxLineBytes)
                 }
+            } catch {
+                await cache.close()
+                throw error
             }
-            print("imported \(totals.files - totals.failed) of \(totals.files) files: \(totals.sessions.count) sessions, "
-                + "\(totals.inserted) new entries, \(totals.duplicates) already stored")
-            try await invalidateSharedCache(config, sessions: totals.sessions)
-            if totals.failed > 0 { throw ExitCode(1) }
+            await cache.close()
         }
     }
 
-    /// Servers sharing a Redis cache drop their cached answers about what was imported;
-    /// a server without Redis keeps its in-process answers until they expire (`cache.ttl`).
-    private func invalidateSharedCache(_ config: AppConfig, sessions: Set<String>) async throws {
-        guard config.redisURL != nil, config.cache.enabled, !sessions.isEmpty else { return }
-        let shared = try SharedServices.make(config: config, logger: Logger(label: "cci.import"))
-        await shared.responses.invalidate(sessionIDs: sessions)
-        await shared.close()
+    private func importAll(_ roots: [URL], into sink: any TranscriptSink, maxLineBytes: Int) async throws {
+        var offsets = try ImportOffsets(
+            file: state.map { URL(fileURLWithPath: $0) } ?? ImportOffsets.defaultFile(), destination: sink.destination)
+        if rescan { offsets.forgetAll() }
+        var run = ImportRun(
+            roots: roots, importer: TranscriptFileImporter(sink: sink, maxLineBytes: maxLineBytes),
+            offsets: offsets, output: ImportOutput(plain: plain))
+        let tally = try await run.importOnce()
+        if watch {
+            try await run.follow()
+        } else if tally.failed > 0 {
+            throw ExitCode(1)
+        }
+    }
+
+    /// The folders and files to import; `~/.claude/projects` when none are given.
+    static func roots(_ paths: [String]) throws -> [URL] {
+        let roots = paths.isEmpty
+            ? [FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".claude/projects")]
+            : paths.map { URL(fileURLWithPath: $0).standardizedFileURL }
+        for root in roots where !FileManager.default.fileExists(atPath: root.path) {
+            throw CLIError("\(root.path) does not exist")
+        }
+        return roots
+    }
+
+    /// Names the database for remembered offsets, without its password.
+    static func destination(_ database: AppConfig.Database) -> String {
+        switch database.type {
+        case .sqlite:
+            return "sqlite:" + URL(fileURLWithPath: database.path).standardizedFileURL.path
+        case .postgres:
+            let withoutPassword = database.url
+                .replacingOccurrences(of: #"(://[^:/@]*):[^@]*@"#, with: "$1@", options: .regularExpression)
+                .replacingOccurrences(of: #"password\s*=\s*('[^']*'|\S+)"#, with: "", options: .regularExpression)
+            return "postgres:" + withoutPassword
+        }
     }
 }

@@ -36,7 +36,11 @@ struct ServeCommand: AsyncParsableCommand {
             ApplicationDependencies(
                 config: config, storage: storage, shared: shared,
                 ollama: config.ollama.enabled
-                    ? OllamaClient(configuration: .init(baseURL: config.ollama.baseURL, timeout: config.ollama.timeout)) : nil,
+                    ? OllamaClient(
+                        configuration: .init(
+                            baseURL: config.ollama.baseURL, timeout: config.ollama.timeout,
+                            retryAttempts: config.ollama.retryAttempts, retryDelay: config.ollama.retryDelay),
+                        logger: logger) : nil,
                 logger: logger),
             onServerRunning: { channel in
                 logger.info("listening", metadata: [

@@ -11,23 +11,63 @@ struct ImportTests {
         let file = TestPaths.corpus.appendingPathComponent("transcripts/marot__spotter/4d5611e5-241a-462a-8d15-5122611a9569.jsonl")
         var reference: [String] = []
         try await TestDatabase.withMigratedStorage(backend) { storage in
-            let importer = TranscriptFileImporter(store: storage, redact: true, maxLineBytes: 16 << 20)
+            let importer = Self.importer(storage)
             let result = await importer.importFile(file)
             #expect(result.error == nil)
-            #expect(result.malformed == 0)
+            #expect(result.counts.malformed == 0)
             reference = try await IngestTests.snapshot(storage)
         }
         try await TestDatabase.withMigratedStorage(backend) { storage in
-            var importer = TranscriptFileImporter(store: storage, redact: true, maxLineBytes: 16 << 20)
+            var importer = Self.importer(storage)
             importer.sliceBytes = 100_000
             let first = await importer.importFile(file)
             #expect(first.error == nil)
-            #expect(first.inserted > 0)
+            #expect(first.counts.inserted > 0)
             let sliced = try await IngestTests.snapshot(storage)
             #expect(sliced == reference)
             let again = await importer.importFile(file)
-            #expect(again.inserted == 0)
-            #expect(again.duplicates == first.inserted)
+            #expect(again.counts.inserted == 0)
+            #expect(again.counts.duplicates == first.counts.inserted)
+        }
+    }
+
+    @Test("reading on from an offset stores only what follows; a torn last line waits until it is complete",
+          arguments: TestDatabase.backends)
+    func resumeFromOffset(backend: StorageBackend) async throws {
+        let source = TestPaths.corpus.appendingPathComponent("transcripts/marot__spotter/4d5611e5-241a-462a-8d15-5122611a9569.jsonl")
+        let whole = try Data(contentsOf: source)
+        let lines = whole.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast().map { Data($0) + Data([0x0A]) }
+        let half = lines.count / 2
+        let folder = try TestPaths.temporaryDirectory("cci-resume")
+        let live = folder.appendingPathComponent(source.lastPathComponent)
+        var reference: [String] = []
+        try await TestDatabase.withMigratedStorage(backend) { storage in
+            _ = await Self.importer(storage).importFile(source)
+            reference = try await IngestTests.snapshot(storage)
+        }
+        try await TestDatabase.withMigratedStorage(backend) { storage in
+            let importer = Self.importer(storage)
+            try Data(lines[..<half].joined()).write(to: live)
+            let first = await importer.importFile(live)
+            #expect(first.counts.lines == half)
+            #expect(first.nextOffset == Int64(lines[..<half].reduce(0) { $0 + $1.count }))
+
+            // The rest arrives, with the next line still being written.
+            let torn = lines[lines.count - 1].prefix(lines[lines.count - 1].count / 2)
+            let handle = try FileHandle(forWritingTo: live)
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(lines[half..<(lines.count - 1)].joined()) + torn)
+            let second = await importer.importFile(live, from: first.nextOffset)
+            #expect(second.error == nil)
+            #expect(second.counts.lines == lines.count - 1 - half, "only the complete lines after the offset")
+            #expect(second.nextOffset == Int64(whole.count - lines[lines.count - 1].count), "the torn line waits")
+
+            try handle.write(contentsOf: lines[lines.count - 1].dropFirst(torn.count))
+            try handle.close()
+            let third = await importer.importFile(live, from: second.nextOffset)
+            #expect(third.counts.lines == 1)
+            #expect(third.nextOffset == Int64(whole.count))
+            #expect(try await IngestTests.snapshot(storage) == reference)
         }
     }
 
@@ -37,5 +77,10 @@ struct ImportTests {
         #expect(found.contains { $0.path.hasSuffix("subagents/agent-a881341.jsonl") })
         #expect(found.allSatisfy { $0.pathExtension == "jsonl" })
         #expect(found.count >= 9)
+    }
+
+    static func importer(_ storage: SQLStorage) -> TranscriptFileImporter {
+        TranscriptFileImporter(
+            sink: DatabaseSink(store: storage, destination: "test", redact: true, maxLineBytes: 16 << 20), maxLineBytes: 16 << 20)
     }
 }

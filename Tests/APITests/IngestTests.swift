@@ -105,6 +105,22 @@ struct IngestTests {
         }
     }
 
+    @Test("an unterminated last line is held back, unless eof=true says the file is finished")
+    func endOfFile() async throws {
+        try await TestApp.run { client, _, storage in
+            let first = Array(#"{"type":"user","uuid":"e1","sessionId":"s-eof","message":{"role":"user","content":"one"}}"#.utf8) + [0x0A]
+            let last = Array(#"{"type":"user","uuid":"e2","sessionId":"s-eof","message":{"role":"user","content":"two"}}"#.utf8)
+            let (_, held) = try await Self.upload(client, first + last, uri: "/api/sessions/s-eof/entries?offset=0")
+            #expect(held["lines"] as? Int == 1)
+            #expect(held["pending_bytes"] as? Int == last.count)
+            let (_, taken) = try await Self.upload(client, first + last, uri: "/api/sessions/s-eof/entries?offset=0&eof=true")
+            #expect(taken["lines"] as? Int == 2)
+            #expect(taken["pending_bytes"] as? Int == 0)
+            #expect(taken["next_offset"] as? Int == first.count + last.count)
+            #expect(try await storage.session(id: "s-eof")?.entryCount == 2)
+        }
+    }
+
     @Test("the same file uploaded by two clients at once is stored once", arguments: TestDatabase.backends)
     func concurrentUploads(backend: StorageBackend) async throws {
         let file = TestPaths.corpus.appendingPathComponent("transcripts/marot__spotter/4d5611e5-241a-462a-8d15-5122611a9569.jsonl")
@@ -183,6 +199,7 @@ struct IngestTests {
           arguments: [
               ("empty", 400), ("content type", 415), ("invalid utf8", 400), ("not jsonl", 400),
               ("line too long", 413), ("body too large", 413), ("no session", 400), ("bad offset", 400),
+              ("bad eof", 400),
           ])
     func badUploads(kind: String, status: Int) async throws {
         let environment = ["SERVER_MAX_BODY_SIZE_MB": "1", "INGEST_MAX_LINE_SIZE_MB": "1"]
@@ -205,6 +222,9 @@ struct IngestTests {
             case "no session": bytes = Array(#"{"type":"summary","summary":"orphan"}"#.utf8) + [0x0A]
             case "bad offset":
                 uri = "/api/sessions/s-g/entries?offset=-3"
+                bytes = good
+            case "bad eof":
+                uri = "/api/sessions/s-g/entries?offset=0&eof=yes"
                 bytes = good
             default: Issue.record("unknown case \(kind)")
             }

@@ -28,6 +28,13 @@ enum SessionRequests {
         try await client.execute(uri: uri, method: .delete, headers: TestApp.admin)
     }
 
+    static func compress(_ client: any TestClientProtocol, _ body: String) async throws -> TestResponse {
+        try await client.execute(
+            uri: "/api/sessions/compress", method: .post,
+            headers: [.contentType: "application/json", .init("X-API-Key")!: TestApp.adminSecret],
+            body: ByteBuffer(string: body))
+    }
+
     static func cacheStatus(_ response: TestResponse) -> String? {
         response.headers[HTTPField.Name("X-Cache")!]
     }
@@ -87,6 +94,31 @@ struct ResponseCacheTests {
             let gone = try await R.get(client, "/api/sessions/p1")
             #expect(gone.status == .notFound)
             #expect(try await R.get(client, "/api/sessions/p1:agent-a7").status == .notFound)
+        }
+    }
+
+    @Test("a stored session's compression is cached until the session changes; posted content is not cached")
+    func compression() async throws {
+        try await TestApp.run { client, _, _ in
+            _ = try await R.upload(client, [R.line(session: "c1", uuid: "u1", text: "please rename the walrus module")])
+            let structural = #"{"session_id": "c1", "level": "structural"}"#
+            let first = try await R.compress(client, structural)
+            #expect(first.status == .ok)
+            #expect(R.cacheStatus(first) == "miss")
+            let second = try await R.compress(client, structural)
+            #expect(R.cacheStatus(second) == "hit")
+            #expect(String(buffer: second.body) == String(buffer: first.body))
+            #expect(R.cacheStatus(try await R.compress(client, #"{"session_id": "c1", "level": "spine"}"#)) == "miss")
+
+            _ = try await R.upload(client, [R.line(session: "c1", uuid: "u2", text: "then add tests for the walrus module")])
+            let afterWrite = try await R.compress(client, structural)
+            #expect(R.cacheStatus(afterWrite) == "miss")
+            #expect(String(buffer: afterWrite.body) != String(buffer: first.body))
+
+            let posted = try await R.compress(client, #"{"content": "rename the walrus module", "level": "structural"}"#)
+            #expect(posted.status == .ok)
+            #expect(R.cacheStatus(posted) == nil)
+            #expect(try await R.compress(client, #"{"session_id": "nope"}"#).status == .notFound)
         }
     }
 

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Storage
 import TestSupport
 import Testing
@@ -16,16 +19,133 @@ struct ImportCommandTests {
         for name in ["short.jsonl", "tool_heavy.jsonl", "258c7280-ae70-4798-800f-63464d01a85d"] {
             try FileManager.default.copyItem(at: source.appendingPathComponent(name), to: project.appendingPathComponent(name))
         }
-        let first = try await CLIProcess.run(["import", projects.path], environment: database.environment)
+        let environment = database.environment.merging(["XDG_STATE_HOME": try TestPaths.temporaryDirectory("cci-state").path]) { $1 }
+        let first = try await CLIProcess.run(["import", projects.path], environment: environment)
         #expect(first.status == 0, "\(first.errors)")
         #expect(first.output.contains("imported 4 of 4 files"), "\(first.output)")
         #expect(!first.output.contains(" 0 new entries"))
-        let second = try await CLIProcess.run(["import", projects.path], environment: database.environment)
-        #expect(second.output.contains(" 0 new entries"), "\(second.output)")
+        #expect(first.output.contains("short.jsonl: "), "one plain line per file when not on a terminal")
 
-        let missing = try await CLIProcess.run(["import", "/nonexistent/claude"], environment: database.environment)
+        // Offsets are remembered: nothing is read again, until a file grows.
+        let second = try await CLIProcess.run(["import", projects.path], environment: environment)
+        #expect(second.output.contains("imported 4 of 4 files (4 unchanged): 0 sessions, 0 lines, 0 new entries"), "\(second.output)")
+        #expect(second.output.contains("0.0 MB in"))
+        let appended = try Self.appendFreshLines(from: source.appendingPathComponent("short.jsonl"),
+                                                 to: project.appendingPathComponent("short.jsonl"))
+        let third = try await CLIProcess.run(["import", projects.path], environment: environment)
+        #expect(third.output.contains("(3 unchanged): 1 sessions, \(appended) lines, \(appended) new entries, 0 already stored"),
+                "\(third.output)")
+        // --rescan reads everything again and stores nothing twice.
+        let rescan = try await CLIProcess.run(["import", "--rescan", projects.path], environment: environment)
+        #expect(rescan.output.contains(" 0 new entries"), "\(rescan.output)")
+        #expect(!rescan.output.contains("unchanged"))
+
+        let missing = try await CLIProcess.run(["import", "/nonexistent/claude"], environment: environment)
         #expect(missing.status != 0)
         #expect(missing.errors.contains("/nonexistent/claude does not exist"))
         await database.drop()
+    }
+
+    @Test("--server sends through a running server with an API key; a re-run sends only new lines",
+          arguments: TestDatabase.backends)
+    func importThroughServer(backend: StorageBackend) async throws {
+        let database = try await TestDatabase.make(backend)
+        #expect(try await CLIProcess.run(["migrate"], environment: database.environment).status == 0)
+        let secret = try await CLIProcess.run(["keys", "generate"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let server = try CLIProcess(["serve"], environment: database.environment.merging([
+            "SERVER_HOST": "127.0.0.1", "SERVER_PORT": "0", "OLLAMA_ENABLED": "false", "ADMIN_API_KEY": secret,
+        ]) { $1 })
+        let url = "http://127.0.0.1:\(try await ServeCommandTests.port(of: server))"
+        let folder = try TestPaths.temporaryDirectory("cci-import-server")
+        let source = TestPaths.corpus.appendingPathComponent("transcripts/marot__spotter")
+        for name in ["short.jsonl", "tool_heavy.jsonl"] {
+            try FileManager.default.copyItem(at: source.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+        }
+        let environment = ["XDG_STATE_HOME": try TestPaths.temporaryDirectory("cci-state").path]
+
+        let refused = try await CLIProcess.run(["import", "--server", url, "--api-key", "cci_wrong", folder.path], environment: environment)
+        #expect(refused.status != 0)
+        #expect(refused.output.contains("HTTP 401"), "\(refused.output)")
+
+        let first = try await CLIProcess.run(["import", "--server", url, folder.path],
+                                             environment: environment.merging(["CCI_API_KEY": secret]) { $1 })
+        #expect(first.status == 0, "\(first.output)\(first.errors)")
+        #expect(first.output.contains("imported 2 of 2 files"), "\(first.output)")
+        let stored = try await Self.entryCount(url: url, session: Self.shortSession, key: secret)
+        #expect(stored > 0)
+
+        let appended = try Self.appendFreshLines(from: source.appendingPathComponent("short.jsonl"),
+                                                 to: folder.appendingPathComponent("short.jsonl"))
+        let second = try await CLIProcess.run(["import", "--server", url, "--api-key", secret, folder.path], environment: environment)
+        #expect(second.output.contains("(1 unchanged): 1 sessions, \(appended) lines, \(appended) new entries, 0 already stored"),
+                "\(second.output)")
+        #expect(try await Self.entryCount(url: url, session: Self.shortSession, key: secret) == stored + appended)
+
+        let badURL = try await CLIProcess.run(["import", "--server", "localhost:8080", folder.path], environment: environment)
+        #expect(badURL.status != 0)
+        #expect(badURL.errors.contains("--server must be an http:// or https:// URL"), "\(badURL.errors)")
+        server.signal(SIGTERM)
+        _ = try await server.wait()
+        await database.drop()
+    }
+
+    @Test("--watch ingests lines appended to a live transcript, and new transcripts")
+    func watch() async throws {
+        let folder = try TestPaths.temporaryDirectory("cci-watch")
+        let environment = [
+            "DATABASE_PATH": folder.appendingPathComponent("cci.db").path,
+            "XDG_STATE_HOME": folder.appendingPathComponent("state").path,
+        ]
+        #expect(try await CLIProcess.run(["migrate"], environment: environment).status == 0)
+        let projects = folder.appendingPathComponent("projects/-home-me-app")
+        try FileManager.default.createDirectory(at: projects, withIntermediateDirectories: true)
+        let source = TestPaths.corpus.appendingPathComponent("transcripts/marot__spotter/short.jsonl")
+        let live = projects.appendingPathComponent("short.jsonl")
+        try FileManager.default.copyItem(at: source, to: live)
+
+        let watcher = try CLIProcess(["import", "--watch", folder.appendingPathComponent("projects").path], environment: environment)
+        _ = try await watcher.waitForLine(containing: "watching ")
+        let appended = try Self.appendFreshLines(from: source, to: live)
+        let line = try await watcher.waitForLine(containing: "\(live.path): \(appended) lines, \(appended) new")
+        #expect(line.hasSuffix("already stored"))
+        try FileManager.default.copyItem(at: source, to: projects.appendingPathComponent("copy.jsonl"))
+        _ = try await watcher.waitForLine(containing: "copy.jsonl: ")
+        watcher.signal(SIGINT)
+        _ = try await watcher.wait()
+
+        // What the watcher stored is in the database, and its offsets were remembered.
+        let again = try await CLIProcess.run(["import", folder.appendingPathComponent("projects").path], environment: environment)
+        #expect(again.output.contains("imported 2 of 2 files (2 unchanged)"), "\(again.output)")
+    }
+
+    /// The session of the corpus file `short.jsonl`.
+    static let shortSession = "55604662-cf2a-4331-851a-ec234028f8ca"
+
+    /// Appends the lines of `source` again to `file` with fresh uuids, as a session that goes
+    /// on would; returns how many lines were appended.
+    static func appendFreshLines(from source: URL, to file: URL) throws -> Int {
+        let text = try String(contentsOf: source, encoding: .utf8)
+        var count = 0
+        var appended = ""
+        for line in text.split(separator: "\n") where line.contains("\"uuid\":\"") {
+            let fresh = line.replacingOccurrences(
+                of: #""uuid":"[^"]+""#, with: "\"uuid\":\"\(UUID().uuidString.lowercased())\"", options: .regularExpression)
+            appended += fresh + "\n"
+            count += 1
+        }
+        let handle = try FileHandle(forWritingTo: file)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(appended.utf8))
+        try handle.close()
+        return count
+    }
+
+    /// How many entries the server holds for a session (all chains, through the paged API).
+    static func entryCount(url: String, session: String, key: String) async throws -> Int {
+        var request = URLRequest(url: URL(string: "\(url)/api/sessions/\(session)")!)
+        request.setValue(key, forHTTPHeaderField: "X-API-Key")
+        let (data, _) = try await URLSession.shared.data(for: request)
+        let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        return object?["entry_count"] as? Int ?? -1
     }
 }

@@ -61,7 +61,8 @@ struct RedisClientTests {
     @Test func slowReplyTimesOutAndTheNextCommandWorks() async throws {
         var configuration = try RedisConfiguration(url: try TestRedis.requireURL())
         configuration.poolSize = 1
-        configuration.commandTimeout = .milliseconds(100)
+        // Long enough for a reconnect and PING on a loaded machine, far below BLPOP's 30 s.
+        configuration.commandTimeout = .seconds(2)
         let client = RedisClient(configuration: configuration)
         let start = ContinuousClock.now
         // BLPOP blocks only this connection for 30 s, not the shared server; the timeout

@@ -24,15 +24,16 @@ struct RedisGCRALimiterTests {
         let client = try TestRedis.client()
         let prefix = TestRedis.prefix()
         let limiter = RedisGCRALimiter(client: client, keyPrefix: prefix)
-        let rule = RateLimitRule(requests: 5, period: .seconds(60), burst: 3)  // one per 12 s
+        // One per 720 s: long enough that no time a slow machine takes can refill it.
+        let rule = RateLimitRule(requests: 5, period: .seconds(3600), burst: 3)
         #expect(try await limiter.acquire(key: "k", limit: rule, cost: 3).allowed)
         let refused = try await limiter.acquire(key: "k", limit: rule)
         #expect(!refused.allowed)
         let retryAfter = try #require(refused.retryAfter)
-        #expect(retryAfter > .zero && retryAfter <= .seconds(12))
-        // Rather than wait 12 s, move the stored theoretical arrival time (microseconds of the
+        #expect(retryAfter > .zero && retryAfter <= .seconds(720))
+        // Rather than wait 720 s, move the stored theoretical arrival time (microseconds of the
         // Redis clock) back by one interval, as if the time had passed.
-        _ = try await client.command(["DECRBY", prefix + "k", "12000000"])
+        _ = try await client.command(["DECRBY", prefix + "k", "720000000"])
         #expect(try await limiter.acquire(key: "k", limit: rule).allowed)
         #expect(!(try await limiter.acquire(key: "k", limit: rule)).allowed)
         await client.close()

@@ -17,6 +17,19 @@ struct DatabaseTests {
         }
     }
 
+    @Test("$N parameters bind by number, out of order, reused, and next to quoted dollars", arguments: TestDatabase.backends)
+    func numberedParameters(backend: StorageBackend) async throws {
+        try await withStorage(backend) { storage in
+            let rows = try await storage.database.read { connection in
+                try connection.query("SELECT $2 AS b, $1 AS a, $1 AS again, '$1' AS literal", .text("one"), .text("two"))
+            }
+            #expect(rows.first?["b"].string == "two")
+            #expect(rows.first?["a"].string == "one")
+            #expect(rows.first?["again"].string == "one")
+            #expect(rows.first?["literal"].string == "$1")
+        }
+    }
+
     @Test("values round-trip unchanged", arguments: TestDatabase.backends)
     func valuesRoundTrip(backend: StorageBackend) async throws {
         try await withStorage(backend) { storage in

@@ -93,10 +93,13 @@ public func buildApplication(
     let responses = dependencies.shared.responses
     let readers = api.group().add(middleware: PermissionMiddleware(required: .readSessions, enforced: enforced))
     SearchRoutes(store: dependencies.storage, cache: responses).register(on: readers, routes: routes)
+    RestoreRoutes(store: dependencies.storage).register(on: readers, routes: routes)
     let sessions = SessionRoutes(store: dependencies.storage, cache: responses)
     sessions.registerReads(on: readers, routes: routes)
     let writers = api.group().add(middleware: PermissionMiddleware(required: .writeSessions, enforced: enforced))
     sessions.registerWrites(on: writers, routes: routes)
+    CompressRoutes(store: dependencies.storage, cache: responses, redact: config.ingest.redactSecrets)
+        .register(on: writers, routes: routes)
     UploadRoutes(store: dependencies.storage, cache: responses, redact: config.ingest.redactSecrets,
                  maxLineBytes: config.ingest.maxLineBytes)
         .register(on: writers, routes: routes)

@@ -10,8 +10,7 @@ import SharedState
 /// Answers live in namespaces that a write invalidates as a whole:
 /// - `search`: every search answer (any session write may change any search);
 /// - `session:<id>`: answers about one session family, a session and its subagent
-///   sessions (`<id>:agent-…`): its details, and the place for its compression results
-///   (`sessionKey(id, "compression:<level>")`), which a write to the session must drop too.
+///   sessions (`<id>:agent-…`): its details and its compressions.
 ///
 /// Whoever writes sessions calls ``invalidate(sessionID:)`` once the write is committed
 /// and before answering, so the next read on any replica sees it. With the cache off

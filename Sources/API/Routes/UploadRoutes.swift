@@ -41,11 +41,18 @@ struct UploadRoutes {
         guard let offset = Int64(offsetText), offset >= 0 else {
             throw APIError.badRequest("offset must be a byte offset (a whole number, 0 or more)")
         }
+        // A live session's last line may still be being written, so an unterminated last line
+        // is held back, unless the client says the body runs to the end of a finished file.
+        let endOfFile: Bool
+        switch request.uri.queryParameters.get("eof") ?? "false" {
+        case "true": endOfFile = true
+        case "false": endOfFile = false
+        default: throw APIError.badRequest("eof must be true or false")
+        }
         var accumulator = IngestAccumulator(
             startOffset: offset, redact: redact, limits: .init(maxLineBytes: maxLineBytes), fallbackSessionID: sessionID)
         let bytes = try await Self.stream(request.body, into: &accumulator)
-        // A live session's last line may still be being written: hold it back.
-        return try await store(&accumulator, bytes: bytes, acceptTail: false)
+        return try await store(&accumulator, bytes: bytes, acceptTail: endOfFile)
     }
 
     /// `{"name", "project", "content"}`: content that is a transcript is ingested as one;

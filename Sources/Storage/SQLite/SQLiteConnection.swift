@@ -51,7 +51,7 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
     func query(_ sql: String, _ bindings: [SQLValue]) throws -> [SQLRow] {
         guard let handle else { throw StorageError.closed }
         var statement: OpaquePointer?
-        let prepared = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
+        let prepared = sqlite3_prepare_v2(handle, Self.numberedParameters(sql), -1, &statement, nil)
         guard prepared == SQLITE_OK, let statement else {
             throw error(status: prepared, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
         }
@@ -72,18 +72,14 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
         return rows
     }
 
-    /// Binds `$N` parameters by their number, so SQL text is the same as on PostgreSQL.
+    /// Binds parameter N to `bindings[N - 1]` (the SQL says `?N` once rewritten).
     private func bind(_ bindings: [SQLValue], to statement: OpaquePointer, sql: String) throws {
-        let count = sqlite3_bind_parameter_count(statement)
-        for index in 1...max(count, 1) where count > 0 {
-            var position = Int(index)
-            if let name = sqlite3_bind_parameter_name(statement, index) {
-                let text = String(cString: name)
-                if text.hasPrefix("$"), let number = Int(text.dropFirst()) { position = number }
-            }
-            guard position >= 1, position <= bindings.count else {
-                throw StorageError.queryFailed(message: "parameter \(position) has no value", sql: sql)
-            }
+        let count = Int(sqlite3_bind_parameter_count(statement))
+        guard count <= bindings.count else {
+            throw StorageError.queryFailed(message: "parameter \(count) has no value", sql: sql)
+        }
+        for position in stride(from: 1, through: count, by: 1) {
+            let index = Int32(position)
             let status: Int32
             switch bindings[position - 1] {
             case .null: status = sqlite3_bind_null(statement, index)
@@ -99,6 +95,52 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
                 throw StorageError.queryFailed(message: "cannot bind parameter \(position)", sql: sql)
             }
         }
+    }
+
+    /// The SQL with PostgreSQL's `$N` parameters written for SQLite, outside quotes and
+    /// comments, so SQL text is shared by both backends: as `?` when they run `$1, $2, …` in
+    /// order (as in multi-row inserts), else as `?N`. SQLite looks up every `?N` and `$name`
+    /// in a list of all parameters while compiling, which made large inserts quadratic; a
+    /// bare `?` costs nothing.
+    static func numberedParameters(_ sql: String) -> String {
+        var bytes = Array(sql.utf8)
+        var parameters: [(at: Int, digits: Int, number: Int)] = []
+        var index = 0
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "'"), UInt8(ascii: "\""):
+                let quote = bytes[index]
+                index += 1
+                while index < bytes.count && bytes[index] != quote { index += 1 }
+            case UInt8(ascii: "-") where index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "-"):
+                while index < bytes.count && bytes[index] != UInt8(ascii: "\n") { index += 1 }
+            case UInt8(ascii: "/") where index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "*"):
+                index += 2
+                while index + 1 < bytes.count && !(bytes[index] == UInt8(ascii: "*") && bytes[index + 1] == UInt8(ascii: "/")) {
+                    index += 1
+                }
+                index += 1
+            case UInt8(ascii: "$"):
+                var end = index + 1
+                var number = 0
+                while end < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[end]) {
+                    number = number * 10 + Int(bytes[end] - UInt8(ascii: "0"))
+                    end += 1
+                }
+                if end > index + 1 { parameters.append((index, end - index - 1, number)) }
+                index = end - 1
+            default:
+                break
+            }
+            index += 1
+        }
+        guard !parameters.isEmpty else { return sql }
+        let inOrder = parameters.enumerated().allSatisfy { $0.element.number == $0.offset + 1 }
+        for parameter in parameters.reversed() {
+            bytes[parameter.at] = UInt8(ascii: "?")
+            if inOrder { bytes.removeSubrange((parameter.at + 1)...(parameter.at + parameter.digits)) }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private func column(_ statement: OpaquePointer, _ index: Int32) -> SQLValue {

@@ -1,0 +1,85 @@
+import Foundation
+
+/// Imports transcript files from disk, such as a machine's `~/.claude/projects`.
+///
+/// A file is read in slices (a few MB each) from a starting offset, and every slice goes to
+/// the sink on its own, so memory stays bounded whatever the file size; slices start at line
+/// boundaries (absolute byte offsets), and storing is idempotent, so an interrupted import
+/// can simply be run again.
+public struct TranscriptFileImporter: Sendable {
+    public let sink: any TranscriptSink
+    public let maxLineBytes: Int
+    public var sliceBytes = 8 * 1024 * 1024
+
+    public init(sink: any TranscriptSink, maxLineBytes: Int) {
+        self.sink = sink
+        self.maxLineBytes = maxLineBytes
+    }
+
+    public struct FileResult: Sendable {
+        public let path: String
+        public var counts = IngestCounts()
+        /// Bytes read from the file in this run.
+        public var bytesRead: Int64 = 0
+        /// Where the next run should start: just after the last line taken.
+        public var nextOffset: Int64 = 0
+        /// Why the file was skipped, when it was.
+        public var error: String?
+
+        public init(path: String, nextOffset: Int64 = 0) {
+            self.path = path
+            self.nextOffset = nextOffset
+        }
+    }
+
+    /// Every `*.jsonl` below `directory` (subagent files included), sorted.
+    public static func transcripts(under directory: URL) -> [URL] {
+        guard let walker = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey]) else {
+            return []
+        }
+        return walker.compactMap { $0 as? URL }.filter { $0.pathExtension == "jsonl" }.sorted { $0.path < $1.path }
+    }
+
+    /// Sends the file's bytes from `offset` to its end. `progress` is called after each slice
+    /// with the bytes that slice consumed.
+    public func importFile(_ url: URL, from offset: Int64 = 0, progress: (Int64) -> Void = { _ in }) async -> FileResult {
+        var result = FileResult(path: url.path, nextOffset: offset)
+        do {
+            let handle = try FileHandle(forReadingFrom: url)
+            defer { try? handle.close() }
+            // Claude Code names a session's file after its id: the home of lines without one.
+            let fileSessionID = url.deletingPathExtension().lastPathComponent
+            // Only what the file holds now: a live session's later lines are for the next run.
+            let size = Int64(try handle.seekToEnd())
+            var position = offset
+            var sliceSize = sliceBytes
+            while position < size {
+                try handle.seek(toOffset: UInt64(position))
+                let bytes = [UInt8](try handle.read(upToCount: Int(min(Int64(sliceSize), size - position))) ?? Data())
+                if bytes.isEmpty { break }
+                result.bytesRead += Int64(bytes.count)
+                let endOfFile = position + Int64(bytes.count) >= size
+                let slice = try await sink.store(bytes, offset: position, fileSessionID: fileSessionID, endOfFile: endOfFile)
+                result.counts.add(slice.counts)
+                progress(slice.nextOffset - position)
+                if slice.nextOffset == position {
+                    // No complete line in the slice: at the end, a torn line being written;
+                    // otherwise one line longer than the slice, so read a bigger one.
+                    if endOfFile { break }
+                    guard sliceSize <= maxLineBytes else {
+                        throw IngestAccumulator.Rejection.lineTooLong(lineNumber: result.counts.lines + result.counts.malformed + 1, limit: maxLineBytes)
+                    }
+                    sliceSize *= 2
+                    continue
+                }
+                position = slice.nextOffset
+                result.nextOffset = position
+                sliceSize = sliceBytes
+                if endOfFile { break }
+            }
+        } catch {
+            result.error = "\(error)"
+        }
+        return result
+    }
+}

@@ -1,0 +1,4 @@
+/// The answer of `/api/version`.
+struct VersionInfo: Sendable, Decodable {
+    let version: String
+}

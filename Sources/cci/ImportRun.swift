@@ -1,0 +1,85 @@
+import Foundation
+import Ingest
+
+/// One `cci import`: the files under the roots, each read from its remembered offset, and
+/// with `--watch` the lines appended afterwards.
+struct ImportRun {
+    let roots: [URL]
+    let importer: TranscriptFileImporter
+    var offsets: ImportOffsets
+    let output: ImportOutput
+    /// How often `--watch` looks at file sizes, and how often it looks for new files.
+    var pollInterval: Duration = .milliseconds(250)
+    var rescanInterval: Duration = .seconds(1)
+
+    /// Imports what the files hold past their remembered offsets; prints and returns the totals.
+    mutating func importOnce() async throws -> ImportTally {
+        let started = ContinuousClock.now
+        var tally = ImportTally()
+        var pending: [(file: URL, from: Int64)] = []
+        for file in discover() {
+            tally.files += 1
+            let size = Self.size(of: file)
+            let from = offsets.start(for: file.path, size: size)
+            if from >= size {
+                tally.unchanged += 1
+                tally.filesDone += 1
+            } else {
+                pending.append((file, from))
+                tally.bytesTotal += size - from
+            }
+        }
+        for (file, from) in pending {
+            let result = await importer.importFile(file, from: from) { consumed in
+                tally.bytesDone += consumed
+                output.progress(tally, elapsed: ContinuousClock.now - started)
+            }
+            tally.add(result)
+            offsets.record(result.nextOffset, for: file.path)
+            try offsets.save()
+            output.file(result)
+        }
+        output.finish(tally.summary(elapsed: ContinuousClock.now - started))
+        return tally
+    }
+
+    /// Follows the roots until the process is stopped: appended lines are ingested at the
+    /// next poll; a torn last line waits until the file grows again.
+    mutating func follow() async throws {
+        output.line("watching \(roots.map(\.path).joined(separator: ", ")) for new lines (Ctrl-C stops)")
+        var files = discover()
+        var lastScan = ContinuousClock.now
+        var triedAt: [String: Int64] = [:]
+        while !Task.isCancelled {
+            if ContinuousClock.now - lastScan >= rescanInterval {
+                files = discover()
+                lastScan = ContinuousClock.now
+            }
+            for file in files {
+                let size = Self.size(of: file)
+                let from = offsets.start(for: file.path, size: size)
+                guard from < size, triedAt[file.path] != size else { continue }
+                triedAt[file.path] = size
+                let result = await importer.importFile(file, from: from)
+                offsets.record(result.nextOffset, for: file.path)
+                try offsets.save()
+                if result.counts.lines > 0 || result.counts.malformed > 0 || result.error != nil {
+                    output.line(ImportTally.fileLine(result))
+                }
+            }
+            try await Task.sleep(for: pollInterval)
+        }
+    }
+
+    private func discover() -> [URL] {
+        roots.flatMap { root in
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory)
+            return isDirectory.boolValue ? TranscriptFileImporter.transcripts(under: root) : [root]
+        }
+    }
+
+    private static func size(of file: URL) -> Int64 {
+        ((try? FileManager.default.attributesOfItem(atPath: file.path)[.size]) as? NSNumber)?.int64Value ?? 0
+    }
+}
