@@ -88,7 +88,7 @@ extension ConfigKey {
 
         // cache
         ConfigKey("cache.enabled", env: "CACHE_ENABLED", .boolean, default: "true",
-                  "Cache search results and session details (shared through Redis when configured)."),
+                  "Cache search results, session details and compressions (shared through Redis when configured)."),
         ConfigKey("cache.size_mb", env: "CACHE_SIZE_MB", .integer(1...65536), default: "100",
                   "In-process cache size (least recently used answers are dropped beyond it)."),
         ConfigKey("cache.ttl", env: "CACHE_TTL", .duration, default: "5m", "Lifetime of a cached answer."),
