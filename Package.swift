@@ -80,7 +80,7 @@ let package = Package(
         ),
 
         // Tests. TestSupport finds the test servers (PostgreSQL, Redis) and the corpus.
-        .target(name: "TestSupport", dependencies: ["Storage"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Storage", "Search", "Ingest"], path: "Tests/TestSupport"),
         .testTarget(name: "ServiceConfigTests", dependencies: ["ServiceConfig", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Search", "TestSupport"]),
         .testTarget(name: "SearchTests", dependencies: ["Search"]),

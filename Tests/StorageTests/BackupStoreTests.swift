@@ -1,0 +1,141 @@
+import Foundation
+@testable import Storage
+import TestSupport
+import Testing
+
+@Suite("Backups and restores on both backends")
+struct BackupStoreTests {
+    static func key(_ id: String) -> NewAPIKey {
+        NewAPIKey(id: id, name: id, hash: "hash-\(id)", prefix: "cci_\(id)", permissions: ["admin"], rateLimit: nil, expiresAt: nil)
+    }
+
+    /// The drill: store data, back up, change and delete data, restore, and find everything
+    /// as it was.
+    @Test("a restore brings back exactly the data of the backup", arguments: TestDatabase.backends)
+    func drill(backend: StorageBackend) async throws {
+        try await TestDatabase.withMigratedStorage(backend) { storage in
+            try await TestCorpus.ingestSample(into: storage)
+            _ = try await storage.createKey(Self.key("kept"))
+            let data = try await StorageSnapshot.data(storage)
+            let searches = try await StorageSnapshot.searches(storage, exact: true)
+            #expect(data.count > 200)
+
+            let manifest = try await storage.createBackup(type: .manual, format: nil, description: "before the drill")
+            #expect(manifest.format == (backend == .sqlite ? .sqlite : .pgCustom))
+            #expect(manifest.type == .manual)
+            #expect(manifest.description == "before the drill")
+            #expect(manifest.backend == backend)
+            #expect(manifest.schemaVersion == (try await storage.migrationStatus()).schemaVersion)
+
+            // Change everything a client can change.
+            let sessions = try await storage.sessions(matching: SessionFilter(includeSubagents: true), cursor: nil, limit: 1000)
+            for session in sessions.items.prefix(4) { _ = try await storage.deleteSession(id: session.id) }
+            _ = try await storage.ingest([SessionBatch(sessionID: "after-backup", entries: [
+                TestFixtures.entry("x1", "human_prompt", "written after the backup about invoices", seq: 0),
+            ])])
+            _ = try await storage.revokeKey(id: "kept")
+            _ = try await storage.createKey(Self.key("later"))
+            #expect(try await StorageSnapshot.data(storage) != data)
+
+            let outcome = try await storage.restoreBackup(named: manifest.fileName)
+            #expect(outcome.manifest == manifest)
+            #expect(outcome.migrationsApplied.isEmpty)
+            #expect(try await StorageSnapshot.data(storage) == data)
+            #expect(try await StorageSnapshot.searches(storage, exact: true) == searches)
+            #expect(try await storage.migrationStatus().isCurrent)
+
+            // The restored database keeps working: ids continue past the restored rows.
+            _ = try await storage.ingest([SessionBatch(sessionID: "after-restore", entries: [
+                TestFixtures.entry("y1", "human_prompt", "a new session after the restore", seq: 0),
+            ])])
+            #expect(try await storage.session(id: "after-restore")?.entryCount == 1)
+        }
+    }
+
+    @Test("a backup is listed with a manifest whose checksum and size are the file's", arguments: TestDatabase.backends)
+    func manifestAndListing(backend: StorageBackend) async throws {
+        try await TestDatabase.withMigratedDatabase(backend) { database, storage in
+            _ = try await storage.ingest(TestFixtures.searchCorpus)
+            let first = try await storage.createBackup(type: .manual, format: nil, description: nil)
+            let second = try await storage.createBackup(type: .manual, format: .pgPlain, description: "plain")
+            #expect(try await storage.backups() == [second, first])
+
+            let folder = URL(fileURLWithPath: database.backupDirectory)
+            for manifest in [first, second] {
+                let file = folder.appendingPathComponent(manifest.fileName)
+                let (sha256, size) = try BackupFolder.checksum(of: file)
+                #expect(manifest.size == size)
+                #expect(manifest.sha256 == sha256)
+                #expect(manifest.sha256.count == 64)
+                #expect(manifest.fileName.hasPrefix("cci-"))
+                let sidecar = try JSONSerialization.jsonObject(
+                    with: Data(contentsOf: folder.appendingPathComponent(manifest.fileName + ".json"))) as? [String: Any]
+                var expectedKeys: Set = ["file_name", "size", "sha256", "created_at", "type", "backend", "format", "schema_version"]
+                if manifest.description != nil { expectedKeys.insert("description") }
+                #expect(Set(sidecar?.keys.map { $0 } ?? []) == expectedKeys)
+                #expect(sidecar?["sha256"] as? String == manifest.sha256)
+                #expect(sidecar?["backend"] as? String == backend.rawValue)
+            }
+            // Nothing half-written is left beside them.
+            let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+            #expect(Set(names) == Set([first, second].flatMap { [$0.fileName, $0.fileName + ".json"] }))
+
+            #expect(try await storage.deleteBackup(named: first.fileName))
+            #expect(try await !storage.deleteBackup(named: first.fileName))
+            #expect(try await storage.backups() == [second])
+        }
+    }
+
+    @Test("a backup that does not match its checksum is refused and the data stays as it is",
+          arguments: TestDatabase.backends)
+    func checksumMismatch(backend: StorageBackend) async throws {
+        try await TestDatabase.withMigratedDatabase(backend) { database, storage in
+            _ = try await storage.ingest(TestFixtures.searchCorpus)
+            let manifest = try await storage.createBackup(type: .manual, format: nil, description: nil)
+            _ = try await storage.deleteSession(id: "auth")
+            let current = try await StorageSnapshot.data(storage)
+
+            let file = URL(fileURLWithPath: database.backupDirectory).appendingPathComponent(manifest.fileName)
+            var bytes = try Data(contentsOf: file)
+            bytes[bytes.count / 2] ^= 0xff
+            try bytes.write(to: file)
+            let actual = try BackupFolder.checksum(of: file).sha256
+            await #expect(throws: BackupError.checksumMismatch(name: manifest.fileName, expected: manifest.sha256, actual: actual)) {
+                try await storage.restoreBackup(named: manifest.fileName)
+            }
+            #expect(try await StorageSnapshot.data(storage) == current)
+            #expect(try await storage.session(id: "auth") == nil)
+        }
+    }
+
+    @Test("names that leave the folder, unknown names and backups of another kind are refused",
+          arguments: TestDatabase.backends)
+    func refusals(backend: StorageBackend) async throws {
+        try await TestDatabase.withMigratedStorage(backend) { storage in
+            for name in ["../secrets.db", "/etc/passwd", "a/b.sqlite3", "..", "x..y", "", ".hidden", "a\\b", "naïve.db"] {
+                await #expect(throws: BackupError.self, "\(name)") { try await storage.restoreBackup(named: name) }
+                do {
+                    _ = try await storage.restoreBackup(named: name)
+                } catch let error as BackupError {
+                    guard case .invalidName = error else { Issue.record("\(name): \(error)"); continue }
+                }
+            }
+            await #expect(throws: BackupError.notFound("cci-nothing.sqlite3")) {
+                try await storage.restoreBackup(named: "cci-nothing.sqlite3")
+            }
+            // A format the backend does not write.
+            let foreign: BackupFormat = backend == .sqlite ? .pgCustom : .sqlite
+            await #expect(throws: BackupError.self) { try await storage.createBackup(type: .manual, format: foreign, description: nil) }
+            if backend == .sqlite {
+                // The PostgreSQL export of a SQLite database is for PostgreSQL only.
+                let export = try await storage.createBackup(type: .manual, format: .pgPlain, description: nil)
+                do {
+                    _ = try await storage.restoreBackup(named: export.fileName)
+                    Issue.record("a pg-plain export was restored into SQLite")
+                } catch let error as BackupError {
+                    guard case .incompatible = error else { Issue.record("\(error)"); return }
+                }
+            }
+        }
+    }
+}
