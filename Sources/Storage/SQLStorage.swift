@@ -3,7 +3,7 @@
 public final class SQLStorage: Storage {
     public let database: Database
     let migrator: Migrator
-    let backupSettings: BackupSettings
+    public let backupSettings: BackupSettings
     let backupActivity = BackupActivity()
 
     public init(database: Database, migrations: [MigrationFile], backups: BackupSettings) {
