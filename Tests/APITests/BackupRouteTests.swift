@@ -3,7 +3,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
-import Storage
+@testable import Storage
 import TestSupport
 import Testing
 
@@ -157,5 +157,42 @@ struct BackupRouteTests {
             #expect(backups.filter { $0.type == .automatic }.count == 2)
             #expect(backups.contains(manual))
         }
+    }
+
+    @Test("a backup while another runs gets 409 backup_in_progress")
+    func busy() async throws {
+        try await TestApp.run { client, _, storage in
+            let sqlStorage = storage as! SQLStorage
+            try await sqlStorage.backupActivity.exclusive {
+                let (response, body) = try await Self.post(client, "/api/backup", "{}")
+                #expect(response.status == .conflict)
+                #expect(Self.error(body).code == "backup_in_progress")
+            }
+        }
+    }
+
+    @Test("PostgreSQL tools older than the server: 503 without paths in the answer", .enabled(if: TestServices.runPostgres))
+    func oldTools() async throws {
+        let database = try await TestDatabase.make(.postgres)
+        let fakeFolder = try TestPaths.temporaryDirectory("cci-fake-pg")
+        let script = fakeFolder.appendingPathComponent("pg_dump")
+        try "#!/bin/sh\necho 'pg_dump (PostgreSQL) 9.6.24'\n".write(to: script, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        let storage = SQLStorage(
+            database: Database.postgres(url: database.location, poolSize: 2),
+            migrations: try MigrationFile.load(from: TestPaths.migrations.path, backend: .postgres),
+            backups: BackupSettings(directory: database.backupDirectory, migrationsDirectory: TestPaths.migrations.path,
+                                    toolDirectories: [fakeFolder.path]))
+        try await storage.migrate()
+        _ = try await AdminKeyBootstrap.run(store: storage, configuredSecret: TestApp.adminSecret, configuredFile: nil)
+        try await TestApp.run(storage: storage) { client, logs, _ in
+            let (response, body) = try await Self.post(client, "/api/backup", "{}")
+            #expect(response.status == .serviceUnavailable)
+            #expect(Self.error(body).code == "unavailable")
+            #expect(Self.error(body).message.contains("older than the server"))
+            #expect(!String(buffer: response.body).contains(fakeFolder.path))
+            #expect(logs.all.contains { $0.contains("pg_dump 9.6.24") })
+        }
+        await database.drop()
     }
 }

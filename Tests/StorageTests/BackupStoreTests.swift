@@ -139,3 +139,60 @@ struct BackupStoreTests {
         }
     }
 }
+
+@Suite("Backup edge cases")
+struct BackupEdgeCaseTests {
+    @Test("one backup or restore at a time: another one meanwhile is refused as busy", arguments: TestDatabase.backends)
+    func busy(backend: StorageBackend) async throws {
+        try await TestDatabase.withMigratedStorage(backend) { storage in
+            let manifest = try await storage.createBackup(type: .manual, format: nil, description: nil)
+            try await storage.backupActivity.exclusive {
+                await #expect(throws: BackupError.busy) { try await storage.createBackup(type: .manual, format: nil, description: nil) }
+                await #expect(throws: BackupError.busy) { try await storage.restoreBackup(named: manifest.fileName) }
+            }
+            _ = try await storage.restoreBackup(named: manifest.fileName)
+        }
+    }
+
+    @Test("a PostgreSQL restore that fails part way changes nothing; a successful one also removes tables the backup lacks",
+          .enabled(if: TestServices.runPostgres))
+    func postgresAllOrNothing() async throws {
+        try await TestDatabase.withMigratedDatabase(.postgres) { database, storage in
+            _ = try await storage.ingest(TestFixtures.searchCorpus)
+            let good = try await storage.createBackup(type: .manual, format: .pgPlain, description: nil)
+            _ = try await storage.deleteSession(id: "auth")
+            try await storage.database.write { connection in
+                try connection.executeScript("CREATE TABLE stray (id int); INSERT INTO stray VALUES (1)")
+            }
+            let current = try await StorageSnapshot.data(storage)
+
+            // A dump that fails in its middle, with a manifest that matches it.
+            let folder = URL(fileURLWithPath: database.backupDirectory)
+            let broken = good.fileName.replacingOccurrences(of: ".sql", with: "-broken.sql")
+            var text = try String(contentsOf: folder.appendingPathComponent(good.fileName), encoding: .utf8)
+            let copy = try #require(text.range(of: "COPY public.entries"))
+            text.insert(contentsOf: "SELECT 1 / 0;\n", at: copy.lowerBound)
+            try text.write(to: folder.appendingPathComponent(broken), atomically: true, encoding: .utf8)
+            var manifest = good
+            manifest.fileName = broken
+            (manifest.sha256, manifest.size) = try BackupFolder.checksum(of: folder.appendingPathComponent(broken))
+            try JSONEncoder().encode(manifest).write(to: folder.appendingPathComponent(broken + ".json"))
+            do {
+                _ = try await storage.restoreBackup(named: broken)
+                Issue.record("a failing dump was restored")
+            } catch let error as BackupError {
+                guard case .toolFailed(let tool, _, let output) = error else { Issue.record("\(error)"); return }
+                #expect(tool == "psql")
+                #expect(output.contains("division by zero"))
+            }
+            #expect(try await StorageSnapshot.data(storage) == current)
+
+            _ = try await storage.restoreBackup(named: good.fileName)
+            #expect(try await storage.session(id: "auth") != nil)
+            let stray = try await storage.database.read { connection in
+                try connection.query("SELECT to_regclass('stray') IS NOT NULL AS present")[0]["present"].bool
+            }
+            #expect(stray == false)
+        }
+    }
+}
