@@ -195,4 +195,46 @@ struct BackupEdgeCaseTests {
             #expect(stray == false)
         }
     }
+
+    @Test("a backup from an older schema is migrated forward after the restore; one from a newer schema is refused",
+          arguments: TestDatabase.backends)
+    func schemaVersions(backend: StorageBackend) async throws {
+        // An older release: the same migrations without the last file.
+        let older = try TestPaths.temporaryDirectory("cci-older-migrations")
+        let all = try MigrationFile.load(from: TestPaths.migrations.path, backend: backend)
+        let latest = try #require(all.last)
+        try FileManager.default.createDirectory(at: older.appendingPathComponent(backend.rawValue), withIntermediateDirectories: true)
+        for file in all.dropLast() {
+            try file.sql.write(to: older.appendingPathComponent(backend.rawValue).appendingPathComponent(file.fileName),
+                               atomically: true, encoding: .utf8)
+        }
+        let database = try await TestDatabase.make(backend)
+        let old = try database.openStorage(migrationsDirectory: older.path)
+        try await old.migrate()
+        _ = try await old.ingest(TestFixtures.searchCorpus)
+        let backup = try await old.createBackup(type: .manual, format: nil, description: nil)
+        #expect(backup.schemaVersion == latest.version - 1)
+        await old.close()
+
+        let current = try database.openStorage()
+        try await current.migrate()
+        let outcome = try await current.restoreBackup(named: backup.fileName)
+        #expect(outcome.migrationsApplied == [latest.fileName])
+        #expect(try await current.migrationStatus().isCurrent)
+        #expect(try await current.session(id: "auth") != nil)
+
+        // A manifest that claims a schema this version does not know.
+        let folder = URL(fileURLWithPath: database.backupDirectory)
+        var newer = backup
+        newer.schemaVersion = latest.version + 1
+        try JSONEncoder().encode(newer).write(to: folder.appendingPathComponent(backup.fileName + ".json"))
+        do {
+            _ = try await current.restoreBackup(named: backup.fileName)
+            Issue.record("a backup from a newer schema was restored")
+        } catch let error as BackupError {
+            #expect(error.description.contains("newer than this version of cci knows"), "\(error)")
+        }
+        await current.close()
+        await database.drop()
+    }
 }
