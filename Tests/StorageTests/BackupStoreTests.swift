@@ -123,6 +123,19 @@ struct BackupStoreTests {
             await #expect(throws: BackupError.notFound("cci-nothing.sqlite3")) {
                 try await storage.restoreBackup(named: "cci-nothing.sqlite3")
             }
+            // A file without its manifest is neither listed nor restored.
+            let backup = try await storage.createBackup(type: .manual, format: nil, description: nil)
+            let folder = URL(fileURLWithPath: storage.backupSettings.directory)
+            try FileManager.default.copyItem(at: folder.appendingPathComponent(backup.fileName),
+                                             to: folder.appendingPathComponent("copied-by-hand.db"))
+            #expect(try await storage.backups() == [backup])
+            await #expect(throws: BackupError.notFound("copied-by-hand.db")) {
+                try await storage.restoreBackup(named: "copied-by-hand.db")
+            }
+            // The manifest itself is not a backup.
+            await #expect(throws: BackupError.notFound(backup.fileName + ".json")) {
+                try await storage.restoreBackup(named: backup.fileName + ".json")
+            }
             // A format the backend does not write.
             let foreign: BackupFormat = backend == .sqlite ? .pgCustom : .sqlite
             await #expect(throws: BackupError.self) { try await storage.createBackup(type: .manual, format: foreign, description: nil) }

@@ -94,6 +94,24 @@ struct PostgresExportTests {
         }
     }
 
+    @Test("a value PostgreSQL cannot take stops the export, naming the table and column")
+    func unwritableValue() async throws {
+        try await TestDatabase.withMigratedDatabase(.sqlite) { database, storage in
+            _ = try await storage.ingest(TestFixtures.searchCorpus)
+            try await storage.database.write { connection in
+                _ = try connection.query("UPDATE entries SET timestamp = 'yesterday' WHERE uuid = 'a2'")
+            }
+            do {
+                _ = try await storage.createBackup(type: .manual, format: .pgPlain, description: nil)
+                Issue.record("exported a timestamp PostgreSQL cannot read")
+            } catch let error as BackupError {
+                #expect(error.description.contains("entries.timestamp"), "\(error)")
+                #expect(error.description.contains("is not a timestamp"))
+            }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: database.backupDirectory).isEmpty)
+        }
+    }
+
     @Test("tables are ordered so that referenced tables come first")
     func tableOrder() throws {
         func table(_ name: String, _ references: [String]) -> SQLiteTable {

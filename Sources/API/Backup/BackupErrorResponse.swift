@@ -26,7 +26,7 @@ func runBackupOperation<T: Sendable>(
     _ context: AppRequestContext, _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
     do {
-        return try await Task { try await operation() }.value
+        return try await runToCompletion(operation)
     } catch let error as BackupError {
         let level: Logger.Level
         switch error {
@@ -37,4 +37,10 @@ func runBackupOperation<T: Sendable>(
                            metadata: ["error": "\(error)", "request_id": "\(context.requestID)"])
         throw APIError(error)
     }
+}
+
+/// Runs `operation` in a task of its own, so that cancelling the caller (a request whose
+/// client went away, or that ran out of time) neither interrupts it nor hides its result.
+func runToCompletion<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await Task { try await operation() }.value
 }
