@@ -33,6 +33,10 @@ let package = Package(
         ),
         .target(name: "Transcript"),
         .target(
+            name: "Ollama",
+            dependencies: ["CCurl", .product(name: "NIOPosix", package: "swift-nio")]
+        ),
+        .target(
             name: "SharedState",
             dependencies: [
                 "CHiredis",
@@ -60,7 +64,7 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
-                "ServiceConfig", "Storage", "Search", "SharedState", "Transcript", "Ingest",
+                "ServiceConfig", "Storage", "Search", "SharedState", "Transcript", "Ingest", "Ollama",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -74,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "cci",
             dependencies: [
-                "API", "ServiceConfig", "Storage", "Ingest",
+                "API", "ServiceConfig", "Storage", "Ingest", "Ollama",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -96,7 +100,7 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "ServiceConfig", "Storage", "Ingest", "TestSupport",
+                "API", "ServiceConfig", "Storage", "Ingest", "Ollama", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

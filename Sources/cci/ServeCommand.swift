@@ -2,6 +2,7 @@ import API
 import ArgumentParser
 import Hummingbird
 import Logging
+import Ollama
 import ServiceConfig
 import Storage
 
@@ -32,7 +33,11 @@ struct ServeCommand: AsyncParsableCommand {
 
         let shared = try SharedServices.make(redisURL: config.redisURL, logger: logger)
         let app = buildApplication(
-            ApplicationDependencies(config: config, storage: storage, shared: shared, logger: logger),
+            ApplicationDependencies(
+                config: config, storage: storage, shared: shared,
+                ollama: config.ollama.enabled
+                    ? OllamaClient(configuration: .init(baseURL: config.ollama.baseURL, timeout: config.ollama.timeout)) : nil,
+                logger: logger),
             onServerRunning: { channel in
                 logger.info("listening", metadata: [
                     "address": "\(config.server.host)",
@@ -45,20 +50,37 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// Installs or generates the admin key; a generated one is printed by this process only.
+    /// On a schema that is still behind (PostgreSQL without auto-migrate) it waits in the
+    /// background until `cci migrate` has run, then does it.
     private func prepareAdminKey(_ storage: SQLStorage, config: AppConfig, logger: Logger) async throws {
         guard config.security.apiKeyEnabled else {
             logger.warning("API KEY AUTHENTICATION IS DISABLED (API_KEY_ENABLED=false): every /api route is open to anyone who can reach this port")
             return
         }
-        let status = try await storage.migrationStatus()
-        guard status.isCurrent else { return }  // keys arrive with the schema; /ready says not ready meanwhile
-        let outcome: AdminKeyBootstrap.Outcome
-        do {
-            outcome = try await AdminKeyBootstrap.run(
-                store: storage, configuredSecret: config.security.adminAPIKey, configuredFile: config.security.adminAPIKeyFile)
-        } catch let error as AdminKeyError {
-            throw CLIError(error.description)
+        if try await storage.migrationStatus().isCurrent {
+            do {
+                try await installAdminKey(storage, config: config, logger: logger)
+            } catch let error as AdminKeyError {
+                throw CLIError(error.description)
+            }
+            return
         }
+        logger.warning("the admin key is set up once the schema is current")
+        Task {
+            while !((try? await storage.migrationStatus().isCurrent) ?? false) {
+                try? await Task.sleep(for: .seconds(1))
+            }
+            do {
+                try await installAdminKey(storage, config: config, logger: logger)
+            } catch {
+                logger.error("could not set up the admin key", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    private func installAdminKey(_ storage: SQLStorage, config: AppConfig, logger: Logger) async throws {
+        let outcome = try await AdminKeyBootstrap.run(
+            store: storage, configuredSecret: config.security.adminAPIKey, configuredFile: config.security.adminAPIKeyFile)
         switch outcome {
         case .generated(let secret):
             // Printed plainly, once, by the one process that created it; it is not logged as JSON

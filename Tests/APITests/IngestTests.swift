@@ -105,6 +105,26 @@ struct IngestTests {
         }
     }
 
+    @Test("the same file uploaded by two clients at once is stored once", arguments: TestDatabase.backends)
+    func concurrentUploads(backend: StorageBackend) async throws {
+        let file = TestPaths.corpus.appendingPathComponent("transcripts/marot__spotter/4d5611e5-241a-462a-8d15-5122611a9569.jsonl")
+        let bytes = Array(try Data(contentsOf: file))
+        let reference = NIOLockedValueBox<[String]>([])
+        try await TestApp.run(backend: backend) { client, _, storage in
+            _ = try await Self.upload(client, bytes)
+            let snapshot = try await Self.snapshot(storage)
+            reference.withLockedValue { $0 = snapshot }
+        }
+        try await TestApp.run(backend: backend) { client, _, storage in
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<2 { group.addTask { Int(try await Self.upload(client, bytes).0.status.code) } }
+                for try await status in group { #expect(status == 200 || status == 201) }
+            }
+            let stored = try await Self.snapshot(storage)
+            #expect(stored == reference.withLockedValue { $0 })
+        }
+    }
+
     @Test("one upload with several sessionIds makes several sessions; malformed lines are reported, not fatal")
     func severalSessionsAndMalformed() async throws {
         try await TestApp.run { client, _, storage in

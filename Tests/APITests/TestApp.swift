@@ -5,6 +5,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Logging
 import NIOConcurrencyHelpers
+import Ollama
 import ServiceConfig
 import Storage
 import TestSupport
@@ -34,6 +35,7 @@ enum TestApp {
         environment: [String: String] = [:],
         migrate: Bool = true,
         storage explicitStorage: (any Storage)? = nil,
+        ollama: OllamaClient? = nil,
         _ body: @Sendable (any TestClientProtocol, CapturedLogs, any Storage) async throws -> Void
     ) async throws {
         let database = try await TestDatabase.make(backend)
@@ -52,7 +54,7 @@ enum TestApp {
         let logger = Logger(label: "test") { label in JSONLogHandler(label: label, level: .info, output: logs.output) }
         let appConfig = try config(environment)
         let shared = try SharedServices.make(redisURL: appConfig.redisURL, logger: logger)
-        let app = buildApplication(ApplicationDependencies(config: appConfig, storage: storage, shared: shared, logger: logger))
+        let app = buildApplication(ApplicationDependencies(config: appConfig, storage: storage, shared: shared, ollama: ollama, logger: logger))
         do {
             try await app.test(.live) { client in try await body(client, logs, storage) }
         } catch {

@@ -90,3 +90,22 @@ struct KeysCommandTests {
         #expect(try await child.wait() == 0)
     }
 }
+
+@Suite("Admin key on a schema migrated after start")
+struct LateSchemaAdminKeyTests {
+    @Test("a replica started before cci migrate sets up the admin key once the schema is current",
+          .enabled(if: TestServices.runPostgres))
+    func lateMigration() async throws {
+        let database = try await TestDatabase.make(.postgres)
+        let child = try CLIProcess(["serve"], environment: database.environment.merging([
+            "SERVER_HOST": "127.0.0.1", "SERVER_PORT": "0", "OLLAMA_ENABLED": "false",
+        ]) { $1 })
+        _ = try await child.waitForLine(containing: "\"msg\":\"listening\"")
+        #expect(!child.standardOutput.contains("Default admin API key"))
+        #expect(try await CLIProcess.run(["migrate"], environment: database.environment).status == 0)
+        _ = try await child.waitForLine(containing: "Default admin API key")
+        child.signal(SIGTERM)
+        #expect(try await child.wait() == 0)
+        await database.drop()
+    }
+}

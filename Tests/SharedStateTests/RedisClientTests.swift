@@ -80,8 +80,9 @@ struct RedisClientTests {
         configuration.maximumQueueWait = .milliseconds(50)
         let client = RedisClient(configuration: configuration)
         try await client.ping()
-        async let slow = client.command(["BLPOP", TestRedis.prefix() + "never", "0.3"])
-        try await Task.sleep(for: .milliseconds(50))
+        // The slow command holds the only connection for 1.5 s; the queued one may wait 50 ms.
+        async let slow = client.command(["BLPOP", TestRedis.prefix() + "never", "1.5"])
+        try await Task.sleep(for: .milliseconds(300))
         await #expect(throws: RedisError.timeout) { try await client.command(["PING"]) }
         #expect(try await slow == .null)
         await client.close()

@@ -71,7 +71,18 @@ struct DatabaseTests {
 
     @Test("concurrent writers lose nothing and the pool stays within its bound", arguments: TestDatabase.backends)
     func concurrentWriters(backend: StorageBackend) async throws {
-        try await withStorage(backend, poolSize: 3) { storage in
+        let database = try await TestDatabase.make(backend)
+        // Waiting is what this test is about: on a loaded machine the queue may be long.
+        let patience = Duration.seconds(600)
+        let opened = backend == .sqlite
+            ? try Database.sqlite(path: database.location, readers: 3, acquireTimeout: patience)
+            : Database.postgres(url: database.location, poolSize: 3, acquireTimeout: patience)
+        let storage = SQLStorage(
+            database: opened, migrations: try MigrationFile.load(from: TestPaths.migrations.path, backend: backend),
+            backups: BackupSettings(directory: database.backupDirectory, migrationsDirectory: TestPaths.migrations.path))
+        try await storage.migrate()
+        defer { Task { await storage.close(); await database.drop() } }
+        do {
             let writers = 100
             let maxSeen = MaxTracker()
             try await withThrowingTaskGroup(of: Void.self) { group in

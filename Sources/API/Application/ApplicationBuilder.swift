@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import NIOCore
+import Ollama
 import ServiceConfig
 import ServiceLifecycle
 import Storage
@@ -10,18 +11,21 @@ public struct ApplicationDependencies: Sendable {
     public var config: AppConfig
     public var storage: any Storage
     public var shared: SharedServices
+    /// The Ollama client, when Ollama is enabled.
+    public var ollama: OllamaClient?
     public var logger: Logger
     /// Probes beyond the database's (Redis, Ollama), added by whoever opened those clients.
     public var healthChecks: [HealthCheck]
     public var version: String
 
     public init(
-        config: AppConfig, storage: any Storage, shared: SharedServices = .local, logger: Logger,
-        healthChecks: [HealthCheck] = [], version: String = BuildInfo.version
+        config: AppConfig, storage: any Storage, shared: SharedServices = .local, ollama: OllamaClient? = nil,
+        logger: Logger, healthChecks: [HealthCheck] = [], version: String = BuildInfo.version
     ) {
         self.config = config
         self.storage = storage
         self.shared = shared
+        self.ollama = ollama
         self.logger = logger
         self.healthChecks = healthChecks
         self.version = version
@@ -58,7 +62,9 @@ public func buildApplication(
             return ComponentHealth(status: .down, detail: "\(error)")
         }
     }
-    let monitor = HealthMonitor(checks: [databaseCheck] + dependencies.shared.healthChecks + dependencies.healthChecks,
+    let ollamaChecks = dependencies.ollama.map { [OllamaHealth.check($0)] } ?? []
+    let monitor = HealthMonitor(
+        checks: [databaseCheck] + dependencies.shared.healthChecks + ollamaChecks + dependencies.healthChecks,
                                 interval: config.monitoring.healthCheckInterval)
     let root = router.group()
     HealthRoutes(monitor: monitor, storage: dependencies.storage, startedAt: .now, version: dependencies.version)

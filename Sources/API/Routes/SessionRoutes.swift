@@ -28,7 +28,7 @@ struct SessionRoutes {
         }
     }
 
-    private func list(_ request: Request) async throws -> JSONResponse<SessionList> {
+    private func list(_ request: Request) async throws -> JSONResponse<PagedList<SessionSummary>> {
         let parameters = QueryParameters(uri: request.uri)
         let from = try parameters.timestamp("from")
         let to = try parameters.timestamp("to", endOfDay: true)
@@ -43,7 +43,7 @@ struct SessionRoutes {
         } catch is InvalidCursor {
             throw APIError.badRequest("cursor is not valid; start again without it")
         }
-        return JSONResponse(SessionList(sessions: page.items, total: page.total, nextCursor: page.nextCursor))
+        return JSONResponse(PagedList("sessions", page))
     }
 
     private func detail(_ id: String) async throws -> JSONResponse<SessionDetail> {
@@ -51,7 +51,7 @@ struct SessionRoutes {
         return JSONResponse(SessionDetail(session: session, subagents: try await store.subagents(of: id)))
     }
 
-    private func entries(_ id: String, _ request: Request) async throws -> JSONResponse<EntryList> {
+    private func entries(_ id: String, _ request: Request) async throws -> JSONResponse<PagedList<StoredEntry>> {
         let parameters = QueryParameters(uri: request.uri)
         guard try await store.session(id: id) != nil else { throw APIError.notFound("no session \(id)") }
         let kinds = parameters.list("kinds") ?? []
@@ -63,28 +63,41 @@ struct SessionRoutes {
         let limit = try parameters.integer("limit", default: 100, in: 1...1000, clamp: true)
         do {
             let page = try await store.entries(of: id, matching: filter, cursor: parameters.string("cursor"), limit: limit)
-            return JSONResponse(EntryList(entries: page.items, total: page.total, nextCursor: page.nextCursor))
+            return JSONResponse(PagedList("entries", page))
         } catch is InvalidCursor {
             throw APIError.badRequest("cursor is not valid; start again without it")
         }
     }
 }
 
-struct SessionList: Encodable, Sendable {
-    let sessions: [SessionSummary]
+/// One page of a listing: `{"<items>": [...], "total": N, "next_cursor": "…" | null}`.
+struct PagedList<Item: Encodable & Sendable>: Encodable, Sendable {
+    let itemsKey: String
+    let items: [Item]
     let total: Int
     let nextCursor: String?
 
-    enum CodingKeys: String, CodingKey {
-        case sessions, total
-        case nextCursor = "next_cursor"
+    init(_ itemsKey: String, _ page: Page<Item>) {
+        self.itemsKey = itemsKey
+        items = page.items
+        total = page.total
+        nextCursor = page.nextCursor
+    }
+
+    private struct Key: CodingKey {
+        let stringValue: String
+        var intValue: Int? { nil }
+        init(_ string: String) { stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 
     func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(sessions, forKey: .sessions)
-        try container.encode(total, forKey: .total)
-        try container.encode(nextCursor, forKey: .nextCursor)
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(items, forKey: Key(itemsKey))
+        try container.encode(total, forKey: Key("total"))
+        // Always present, null on the last page, so clients can loop on it.
+        try container.encode(nextCursor, forKey: Key("next_cursor"))
     }
 }
 
@@ -99,22 +112,4 @@ struct SessionDetail: Encodable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey { case subagents }
-}
-
-struct EntryList: Encodable, Sendable {
-    let entries: [StoredEntry]
-    let total: Int
-    let nextCursor: String?
-
-    enum CodingKeys: String, CodingKey {
-        case entries, total
-        case nextCursor = "next_cursor"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(entries, forKey: .entries)
-        try container.encode(total, forKey: .total)
-        try container.encode(nextCursor, forKey: .nextCursor)
-    }
 }

@@ -26,7 +26,10 @@ public final class Database: Sendable {
     }
 
     /// Opens (creating if needed) the SQLite file at `path`; its folder is created too.
-    public static func sqlite(path: String, readers: Int, busyTimeout: Duration = .seconds(5)) throws -> Database {
+    /// `acquireTimeout` bounds how long a caller waits for a free connection.
+    public static func sqlite(
+        path: String, readers: Int, busyTimeout: Duration = .seconds(5), acquireTimeout: Duration = .seconds(30)
+    ) throws -> Database {
         let isURI = path.hasPrefix("file:")
         if !isURI {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
@@ -35,18 +38,20 @@ public final class Database: Sendable {
         let busyMilliseconds = Int(busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000)
         // Open the writer once here so a bad path fails at start, and WAL is set before readers open.
         _ = try SQLiteConnection(path: path, readOnly: false, busyTimeoutMilliseconds: busyMilliseconds)
-        let writer = ConnectionPool(name: "sqlite_writer", maxConnections: 1) {
+        let writer = ConnectionPool(name: "sqlite_writer", maxConnections: 1, acquireTimeout: acquireTimeout) {
             try SQLiteConnection(path: path, readOnly: false, busyTimeoutMilliseconds: busyMilliseconds)
         }
-        let readerPool = ConnectionPool(name: "sqlite_readers", maxConnections: readers) {
+        let readerPool = ConnectionPool(name: "sqlite_readers", maxConnections: readers, acquireTimeout: acquireTimeout) {
             try SQLiteConnection(path: path, readOnly: false, busyTimeoutMilliseconds: busyMilliseconds)
         }
         return Database(backend: .sqlite, location: path, readers: readerPool, writer: writer)
     }
 
     /// A pool of up to `poolSize` libpq connections; nothing connects until first use.
-    public static func postgres(url: String, poolSize: Int) -> Database {
-        let pool = ConnectionPool(name: "postgres", maxConnections: poolSize) { try PostgresConnection(url: url) }
+    public static func postgres(url: String, poolSize: Int, acquireTimeout: Duration = .seconds(30)) -> Database {
+        let pool = ConnectionPool(name: "postgres", maxConnections: poolSize, acquireTimeout: acquireTimeout) {
+            try PostgresConnection(url: url)
+        }
         return Database(backend: .postgres, location: url, readers: pool, writer: pool)
     }
 

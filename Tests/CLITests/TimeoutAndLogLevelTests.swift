@@ -1,0 +1,131 @@
+import Foundation
+import TestSupport
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("Server timeouts and log level, on a real socket")
+struct TimeoutAndLogLevelTests {
+    /// A blocking TCP connection to the server under test.
+    final class RawConnection {
+        let descriptor: Int32
+
+        init(port: Int) throws {
+            descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            var timeout = timeval(tv_sec: 10, tv_usec: 0)
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            let status = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard status == 0 else { throw ConnectionRefused(port: port) }
+        }
+
+        deinit { close(descriptor) }
+
+        struct ConnectionRefused: Error {
+            let port: Int
+        }
+
+        func send(_ text: String) { _ = text.withCString { Glibc.send(descriptor, $0, strlen($0), Int32(MSG_NOSIGNAL)) } }
+
+        /// Everything the server sends until it closes the connection or 10 s pass.
+        func readAll() -> String {
+            var data = [UInt8]()
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = recv(descriptor, &buffer, buffer.count, 0)
+                if count <= 0 { break }
+                data += buffer[0..<count]
+            }
+            return String(decoding: data, as: UTF8.self)
+        }
+    }
+
+    static func serve(_ environment: [String: String]) async throws -> (CLIProcess, Int) {
+        let folder = try TestPaths.temporaryDirectory("cci-timeouts")
+        let child = try CLIProcess(["serve"], environment: [
+            "SERVER_HOST": "127.0.0.1", "SERVER_PORT": "0", "OLLAMA_ENABLED": "false",
+            "DATABASE_PATH": folder.appendingPathComponent("db.sqlite").path,
+        ].merging(environment) { $1 })
+        return (child, try await ServeCommandTests.port(of: child))
+    }
+
+    @Test("a body still arriving after read_timeout gets 408")
+    func readTimeout() async throws {
+        let (child, port) = try await Self.serve(["SERVER_READ_TIMEOUT": "1s", "API_KEY_ENABLED": "false"])
+        let connection = try RawConnection(port: port)
+        connection.send("POST /api/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\nContent-Length: 40\r\n\r\n{\"type\":")
+        try await Task.sleep(for: .milliseconds(1500))
+        connection.send("\"user\",\"sessionId\":\"late-body\"}\n")
+        let answer = connection.readAll()
+        #expect(answer.hasPrefix("HTTP/1.1 408"), "\(answer.prefix(300))")
+        child.signal(SIGTERM)
+        _ = try await child.wait()
+    }
+
+    @Test("an idle keep-alive connection is closed after idle_timeout")
+    func idleTimeout() async throws {
+        let (child, port) = try await Self.serve(["SERVER_IDLE_TIMEOUT": "1s"])
+        let connection = try RawConnection(port: port)
+        connection.send("GET /live HTTP/1.1\r\nHost: x\r\n\r\n")
+        let started = ContinuousClock.now
+        let answer = connection.readAll()  // returns when the server closes the connection
+        #expect(answer.hasPrefix("HTTP/1.1 200"))
+        #expect(ContinuousClock.now - started < .seconds(9), "the server closed the idle connection")
+        child.signal(SIGTERM)
+        _ = try await child.wait()
+    }
+
+    /// A port nothing listens on right now.
+    static func freePort() -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, length)
+                return getsockname(descriptor, $0, &length)
+            }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    @Test("LOG_LEVEL=warn drops the per-request info lines")
+    func logLevel() async throws {
+        // At warn the "listening" line is not logged either, so the test picks the port.
+        let port = Self.freePort()
+        let folder = try TestPaths.temporaryDirectory("cci-quiet")
+        let child = try CLIProcess(["serve"], environment: [
+            "SERVER_HOST": "127.0.0.1", "SERVER_PORT": "\(port)", "OLLAMA_ENABLED": "false", "LOG_LEVEL": "warn",
+            "DATABASE_PATH": folder.appendingPathComponent("db.sqlite").path,
+        ])
+        var connection: RawConnection?
+        for _ in 0..<100 where connection == nil {
+            connection = try? RawConnection(port: port)
+            if connection == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        let quiet = try #require(connection)
+        quiet.send("GET /live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        #expect(quiet.readAll().hasPrefix("HTTP/1.1 200"))
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(!child.standardOutput.contains("\"msg\":\"request\""))
+        child.signal(SIGTERM)
+        _ = try await child.wait()
+
+        let (verbose, verbosePort) = try await Self.serve(["LOG_LEVEL": "info"])
+        let second = try RawConnection(port: verbosePort)
+        second.send("GET /live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        _ = second.readAll()
+        _ = try await verbose.waitForLine(containing: "\"msg\":\"request\"")
+        verbose.signal(SIGTERM)
+        _ = try await verbose.wait()
+    }
+}
