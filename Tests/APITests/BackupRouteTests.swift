@@ -175,6 +175,7 @@ struct BackupRouteTests {
     func oldTools() async throws {
         let database = try await TestDatabase.make(.postgres)
         let fakeFolder = try TestPaths.temporaryDirectory("cci-fake-pg")
+        defer { try? FileManager.default.removeItem(at: fakeFolder) }
         let script = fakeFolder.appendingPathComponent("pg_dump")
         try "#!/bin/sh\necho 'pg_dump (PostgreSQL) 9.6.24'\n".write(to: script, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)

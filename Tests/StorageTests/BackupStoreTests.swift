@@ -214,6 +214,7 @@ struct BackupEdgeCaseTests {
     func schemaVersions(backend: StorageBackend) async throws {
         // An older release: the same migrations without the last file.
         let older = try TestPaths.temporaryDirectory("cci-older-migrations")
+        defer { try? FileManager.default.removeItem(at: older) }
         let all = try MigrationFile.load(from: TestPaths.migrations.path, backend: backend)
         let latest = try #require(all.last)
         try FileManager.default.createDirectory(at: older.appendingPathComponent(backend.rawValue), withIntermediateDirectories: true)

@@ -28,11 +28,13 @@ struct PostgresToolsTests {
     @Test("a missing tool and a tool older than the server are clear errors; a newer one further on is found")
     func locate() async throws {
         let empty = try TestPaths.temporaryDirectory("cci-no-pg")
+        defer { try? FileManager.default.removeItem(at: empty) }
         await #expect(throws: BackupError.toolsUnavailable(
             "pg_dump not found (searched PATH and /usr/lib/postgresql/*/bin); install the PostgreSQL 15 client tools")) {
             try await PostgresTools(directories: [empty.path]).locate("pg_dump", serverMajor: 15)
         }
         let old = try Self.fakeTool("pg_dump", version: "9.6.24")
+        defer { try? FileManager.default.removeItem(at: old) }
         do {
             _ = try await PostgresTools(directories: [old.path]).locate("pg_dump", serverMajor: 15)
             Issue.record("an old pg_dump was accepted")
@@ -42,6 +44,7 @@ struct PostgresToolsTests {
             #expect(!error.publicMessage.contains(old.path))
         }
         let newer = try Self.fakeTool("pg_dump", version: "16.4")
+        defer { try? FileManager.default.removeItem(at: newer) }
         let found = try await PostgresTools(directories: [empty.path, old.path, newer.path]).locate("pg_dump", serverMajor: 15)
         #expect(found == PostgresTools.Tool(name: "pg_dump", path: newer.appendingPathComponent("pg_dump").path, version: "16.4", major: 16))
     }
@@ -60,6 +63,7 @@ struct PostgresToolsTests {
     func backupWithoutTools() async throws {
         let database = try await TestDatabase.make(.postgres)
         let old = try Self.fakeTool("pg_dump", version: "9.6.24")
+        defer { try? FileManager.default.removeItem(at: old) }
         let storage = SQLStorage(
             database: Database.postgres(url: database.location, poolSize: 2),
             migrations: try MigrationFile.load(from: TestPaths.migrations.path, backend: .postgres),
