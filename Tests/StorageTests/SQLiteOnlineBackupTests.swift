@@ -19,6 +19,7 @@ struct SQLiteOnlineBackupTests {
         try await TestDatabase.withMigratedDatabase(.sqlite) { database, storage in
             _ = try await storage.ingest(TestFixtures.searchCorpus)
             let stop = NIOLockedValueBox(false)
+            let progress = NIOLockedValueBox(0)
             let writer = Task {
                 var written = 0
                 while !stop.withLockedValue({ $0 }) {
@@ -27,12 +28,15 @@ struct SQLiteOnlineBackupTests {
                         TestFixtures.entry("w\(written)-2", "assistant_text", "reply \(written)", seq: 1),
                     ])])
                     written += 1
+                    progress.withLockedValue { $0 = written }
                 }
                 return written
             }
             var manifests: [BackupManifest] = []
             for _ in 0..<4 {
-                try await Task.sleep(for: .milliseconds(100))
+                // Let the writer get ahead of the last backup (however loaded the machine is).
+                let before = progress.withLockedValue { $0 }
+                while progress.withLockedValue({ $0 }) < before + 2 { try await Task.sleep(for: .milliseconds(5)) }
                 manifests.append(try await storage.createBackup(type: .manual, format: nil, description: nil))
             }
             stop.withLockedValue { $0 = true }
@@ -55,9 +59,9 @@ struct SQLiteOnlineBackupTests {
                 #expect(row["partial"].int == 0)
                 writesSeen.append(row["sessions"].int ?? 0)
             }
-            // The writer kept going between (and during) the backups.
+            // The writer kept going across the backups, and each copy is a later snapshot.
             #expect(writesSeen == writesSeen.sorted())
-            #expect(Set(writesSeen).count > 1, "\(writesSeen)")
+            #expect(Set(writesSeen).count == manifests.count, "\(writesSeen)")
         }
     }
 
@@ -72,14 +76,18 @@ struct SQLiteOnlineBackupTests {
             #expect(old != new)
 
             let stop = NIOLockedValueBox(false)
+            let reads = NIOLockedValueBox(0)
             let readers = (0..<3).map { _ in
                 Task {
                     var seen = Set<[Int]>()
-                    while !stop.withLockedValue({ $0 }) { seen.insert(try await Self.counts(storage)) }
+                    while !stop.withLockedValue({ $0 }) {
+                        seen.insert(try await Self.counts(storage))
+                        reads.withLockedValue { $0 += 1 }
+                    }
                     return seen
                 }
             }
-            try await Task.sleep(for: .milliseconds(50))
+            while reads.withLockedValue({ $0 }) < 6 { try await Task.sleep(for: .milliseconds(5)) }
             let restore = Task { try await storage.restoreBackup(named: backup.fileName) }
             // A write that arrives during the restore waits for it, then lands on the restored data.
             let write = Task {
@@ -89,7 +97,8 @@ struct SQLiteOnlineBackupTests {
             }
             _ = try await restore.value
             _ = try await write.value
-            try await Task.sleep(for: .milliseconds(50))
+            let afterRestore = reads.withLockedValue { $0 }
+            while reads.withLockedValue({ $0 }) < afterRestore + 6 { try await Task.sleep(for: .milliseconds(5)) }
             stop.withLockedValue { $0 = true }
             var seen = Set<[Int]>()
             for reader in readers { seen.formUnion(try await reader.value) }
