@@ -80,7 +80,7 @@ struct BackupCommandTests {
         load.arguments = ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", file, "-d", target.location]
         load.standardOutput = FileHandle.nullDevice
         try load.run()
-        load.waitUntilExit()
+        while load.isRunning { try await Task.sleep(for: .milliseconds(20)) }  // never block a cooperative thread
         #expect(load.terminationStatus == 0)
         let status = try await CLIProcess.run(["migrate", "--status"], environment: target.environment)
         #expect(status.output.contains("0 pending"), "\(status.output)")
