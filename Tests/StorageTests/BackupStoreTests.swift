@@ -14,7 +14,7 @@ struct BackupStoreTests {
     @Test("a restore brings back exactly the data of the backup", arguments: TestDatabase.backends)
     func drill(backend: StorageBackend) async throws {
         try await TestDatabase.withMigratedStorage(backend) { storage in
-            try await TestCorpus.ingestSample(into: storage)
+            try await TestCorpus.ingestAll(into: storage)
             _ = try await storage.createKey(Self.key("kept"))
             let data = try await StorageSnapshot.data(storage)
             let searches = try await StorageSnapshot.searches(storage, exact: true)

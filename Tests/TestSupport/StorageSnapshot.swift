@@ -23,9 +23,9 @@ public enum StorageSnapshot {
         return lines
     }
 
-    /// For each query, every kind searched: the total and the hits. `exact` keeps order,
-    /// scores and snippets (same backend); otherwise only the sorted entry ids, since
-    /// FTS5 and PostgreSQL rank and cut snippets differently.
+    /// For each query, every kind searched: the total and the hits. `exact` keeps the first
+    /// page's order, scores and snippets (same backend); otherwise the sorted ids of every
+    /// matching entry, since FTS5 and PostgreSQL rank and cut snippets differently.
     public static func searches(_ storage: any Storage, _ queries: [String] = TestCorpus.queries, exact: Bool) async throws -> [String] {
         var lines: [String] = []
         for text in queries {
@@ -34,9 +34,15 @@ public enum StorageSnapshot {
             lines.append("\(text): \(total) matches")
             if exact {
                 lines += try hits.map(json)
-            } else {
-                lines.append(hits.map { "\($0.sessionID)/\($0.entryUUID)" }.sorted().joined(separator: " "))
+                continue
             }
+            var all = hits
+            while all.count < total {
+                let page = try await storage.searchEntries(request, offset: all.count).hits
+                if page.isEmpty { break }
+                all += page
+            }
+            lines.append(all.map { "\($0.sessionID)/\($0.entryUUID)" }.sorted().joined(separator: " "))
         }
         return lines
     }

@@ -2,9 +2,10 @@ import Foundation
 import Ingest
 import Storage
 
-/// A sample of the shared corpus, small enough for every backend test to store in about a
-/// second: real transcripts (with a subagent and its parent), the edge cases, the search
-/// fixtures, and a session whose text holds every character COPY and SQL must escape.
+/// The shared corpus for backup tests: all of it, or a sample small enough for every
+/// backend test to store in about a second (real transcripts with a subagent and its
+/// parent). Both add the edge cases, the search fixtures, and a session whose text holds
+/// every character COPY and SQL must escape.
 public enum TestCorpus {
     /// Corpus files the sample holds, relative to the corpus folder.
     public static let files = [
@@ -20,15 +21,27 @@ public enum TestCorpus {
     /// `\.`, COPY's `\N`, emoji and combining characters.
     public static let awkwardText = "tab\there\nnew line\r\nback\\slash \\N \\.\n\\.\nquote ' \" $$ 😀 e\u{301} \u{8}\u{b}\u{c} end"
 
-    /// Search queries whose results the backup tests compare.
-    public static let queries = ["session token", "invoice", "ECONNREFUSED", "test", "error", "file", "rust OR python", "awkward"]
+    /// Search queries whose results the backup tests compare: the search fixtures' and
+    /// the real transcripts' words, narrow and broad.
+    public static let queries = [
+        "session token", "invoice", "ECONNREFUSED", "test", "error", "file", "rust OR python", "awkward",
+        "multiply_numbers", "pharmacovigilance case", "xterm.js tmux", "\"modified content\"", "spotter-gqc", "solana -demo",
+    ]
 
     /// Stores the sample in `storage`.
     public static func ingestSample(into storage: any SessionStore) async throws {
+        try await ingest(files.map { TestPaths.corpus.appendingPathComponent($0) }, into: storage)
+    }
+
+    /// Stores every transcript of the corpus, with the same edge cases and additions as the
+    /// sample: what the backup drill and the move to PostgreSQL are proven with.
+    public static func ingestAll(into storage: any SessionStore) async throws {
+        try await ingest(TranscriptFileImporter.transcripts(under: TestPaths.corpus.appendingPathComponent("transcripts")), into: storage)
+    }
+
+    private static func ingest(_ transcripts: [URL], into storage: any SessionStore) async throws {
         let importer = TranscriptFileImporter(store: storage, redact: true, maxLineBytes: 16 << 20)
-        var paths = files.map { TestPaths.corpus.appendingPathComponent($0) }
-        let edgeCases = TestPaths.corpus.appendingPathComponent("edge-cases")
-        paths += TranscriptFileImporter.transcripts(under: edgeCases)
+        let paths = transcripts + TranscriptFileImporter.transcripts(under: TestPaths.corpus.appendingPathComponent("edge-cases"))
         for path in paths {
             let result = await importer.importFile(path)
             if let error = result.error { throw SampleError(description: "\(path.lastPathComponent): \(error)") }
