@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 @testable import Storage
 import TestSupport
 import Testing
@@ -206,6 +207,40 @@ struct BackupEdgeCaseTests {
                 try connection.query("SELECT to_regclass('stray') IS NOT NULL AS present")[0]["present"].bool
             }
             #expect(stray == false)
+        }
+    }
+
+    @Test("during a PostgreSQL restore readers see the old data or the new, never a mixture or an empty database",
+          .enabled(if: TestServices.runPostgres))
+    func postgresAtomicForReaders() async throws {
+        try await TestDatabase.withMigratedStorage(.postgres, poolSize: 4) { storage in
+            _ = try await storage.ingest(TestFixtures.searchCorpus)
+            let backup = try await storage.createBackup(type: .manual, format: nil, description: nil)
+            let old = try await SQLiteOnlineBackupTests.counts(storage)
+            try await TestCorpus.ingestSample(into: storage)
+            let new = try await SQLiteOnlineBackupTests.counts(storage)
+            #expect(old != new)
+
+            let stop = NIOLockedValueBox(false)
+            let reads = NIOLockedValueBox(0)
+            let readers = (0..<3).map { _ in
+                Task {
+                    var seen = Set<[Int]>()
+                    while !stop.withLockedValue({ $0 }) {
+                        seen.insert(try await SQLiteOnlineBackupTests.counts(storage))
+                        reads.withLockedValue { $0 += 1 }
+                    }
+                    return seen
+                }
+            }
+            while reads.withLockedValue({ $0 }) < 6 { try await Task.sleep(for: .milliseconds(5)) }
+            _ = try await storage.restoreBackup(named: backup.fileName)
+            let afterRestore = reads.withLockedValue { $0 }
+            while reads.withLockedValue({ $0 }) < afterRestore + 6 { try await Task.sleep(for: .milliseconds(5)) }
+            stop.withLockedValue { $0 = true }
+            var seen = Set<[Int]>()
+            for reader in readers { seen.formUnion(try await reader.value) }
+            #expect(seen == [new, old], "\(seen)")
         }
     }
 
