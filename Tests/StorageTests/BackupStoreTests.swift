@@ -10,9 +10,10 @@ struct BackupStoreTests {
         NewAPIKey(id: id, name: id, hash: "hash-\(id)", prefix: "cci_\(id)", permissions: ["admin"], rateLimit: nil, expiresAt: nil)
     }
 
-    /// The drill: store data, back up, change and delete data, restore, and find everything
-    /// as it was.
-    @Test("a restore brings back exactly the data of the backup", arguments: TestDatabase.backends)
+    /// The drill: store the whole corpus, back up, change and delete data, restore, and find
+    /// everything as it was. One backend after the other: parsing the corpus keeps a thread
+    /// busy, and the other tests share the few there are.
+    @Test("a restore brings back exactly the data of the backup", .serialized, arguments: TestDatabase.backends)
     func drill(backend: StorageBackend) async throws {
         try await TestDatabase.withMigratedStorage(backend) { storage in
             try await TestCorpus.ingestAll(into: storage)
