@@ -85,6 +85,8 @@ public func buildApplication(
     let api = router.group("/api").add(middleware: AuthMiddleware(authenticator: authenticator))
     let admin = api.group("/admin").add(middleware: PermissionMiddleware(required: .admin, enforced: enforced))
     KeyRoutes(store: dependencies.storage).register(on: admin, routes: routes)
+    let backupAdmin = api.group().add(middleware: PermissionMiddleware(required: .admin, enforced: enforced))
+    BackupRoutes(store: dependencies.storage).register(on: backupAdmin, routes: routes)
     let readers = api.group().add(middleware: PermissionMiddleware(required: .readSessions, enforced: enforced))
     SearchRoutes(store: dependencies.storage).register(on: readers, routes: routes)
     RestoreRoutes(store: dependencies.storage).register(on: readers, routes: routes)
@@ -104,6 +106,12 @@ public func buildApplication(
         logger: dependencies.logger
     )
     app.addServices(monitor, StorageCloser(storage: dependencies.storage, shared: dependencies.shared, logger: dependencies.logger))
+    if config.database.autoBackup {
+        // After the closer: services stop in reverse order, so a backup in progress ends first.
+        app.addServices(BackupScheduler(
+            store: dependencies.storage, interval: config.database.backupInterval, keep: config.database.maxBackups,
+            logger: dependencies.logger))
+    }
     return app
 }
 
