@@ -96,7 +96,7 @@ let package = Package(
         ),
 
         // Tests. TestSupport finds the test servers (PostgreSQL, Redis) and the corpus.
-        .target(name: "TestSupport", dependencies: ["Storage"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Storage", "Search", "Ingest"], path: "Tests/TestSupport"),
         // A stand-in Ollama server speaking Ollama's wire formats, for the client and API tests.
         .target(
             name: "OllamaStandIn",

@@ -5,6 +5,8 @@ set -euo pipefail
 
 packages=(pkg-config libsqlite3-dev libpq-dev libcurl4-openssl-dev libhiredis-dev)
 if [[ "${1:-}" == "--test" ]]; then
+    # postgresql brings postgresql-NN and, with it, postgresql-client-NN: the pg_dump,
+    # pg_restore and psql of the server's own version, which the backup tests need.
     packages+=(postgresql redis-server redis-tools wrk nginx shellcheck)
 fi
 

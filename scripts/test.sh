@@ -17,4 +17,7 @@ deployments/validate.sh
 
 swift build --build-tests
 export CCI_BINARY="$(swift build --show-bin-path)/cci"
+# At most as many test cases at once as there are cores: many tests start servers, child
+# processes and whole-corpus imports, and more at once only makes each wait for the CPU.
+export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-$(nproc)}
 swift test --skip-build "$@"

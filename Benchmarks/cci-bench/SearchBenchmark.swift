@@ -41,7 +41,7 @@ struct SearchBenchmark: AsyncParsableCommand {
     func run() async throws {
         let storage = try StorageFactory.open(.init(
             backend: backend == "postgres" ? .postgres : .sqlite, sqlitePath: databasePath, postgresURL: databaseURL,
-            poolSize: 4, busyTimeout: .seconds(5), migrationsDirectory: migrations))
+            poolSize: 4, busyTimeout: .seconds(5), migrationsDirectory: migrations, backupDirectory: NSTemporaryDirectory()))
         let session = URLSession(configuration: .ephemeral)
         var floor = Latencies()
         for round in 0..<(rounds + 10) {

@@ -2,11 +2,14 @@
 /// backend decides where they differ.
 public final class SQLStorage: Storage {
     public let database: Database
-    private let migrator: Migrator
+    let migrator: Migrator
+    public let backupSettings: BackupSettings
+    let backupActivity = BackupActivity()
 
-    public init(database: Database, migrations: [MigrationFile]) {
+    public init(database: Database, migrations: [MigrationFile], backups: BackupSettings) {
         self.database = database
         self.migrator = Migrator(database: database, files: migrations)
+        self.backupSettings = backups
     }
 
     public var backend: StorageBackend { database.backend }

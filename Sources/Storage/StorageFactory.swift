@@ -8,15 +8,18 @@ public enum StorageFactory {
         public var poolSize: Int
         public var busyTimeout: Duration
         public var migrationsDirectory: String
+        /// The folder backups are written to (`database.backup_path`).
+        public var backupDirectory: String
 
         public init(backend: StorageBackend, sqlitePath: String, postgresURL: String, poolSize: Int,
-                    busyTimeout: Duration, migrationsDirectory: String) {
+                    busyTimeout: Duration, migrationsDirectory: String, backupDirectory: String) {
             self.backend = backend
             self.sqlitePath = sqlitePath
             self.postgresURL = postgresURL
             self.poolSize = poolSize
             self.busyTimeout = busyTimeout
             self.migrationsDirectory = migrationsDirectory
+            self.backupDirectory = backupDirectory
         }
     }
 
@@ -30,6 +33,7 @@ public enum StorageFactory {
         case .postgres:
             database = Database.postgres(url: settings.postgresURL, poolSize: settings.poolSize)
         }
-        return SQLStorage(database: database, migrations: migrations)
+        let backups = BackupSettings(directory: settings.backupDirectory, migrationsDirectory: settings.migrationsDirectory)
+        return SQLStorage(database: database, migrations: migrations, backups: backups)
     }
 }

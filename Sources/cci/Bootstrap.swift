@@ -35,7 +35,8 @@ enum Bootstrap {
             postgresURL: database.url,
             poolSize: database.poolSize,
             busyTimeout: database.busyTimeout,
-            migrationsDirectory: migrationsDirectory ?? database.migrationsDirectory))
+            migrationsDirectory: migrationsDirectory ?? database.migrationsDirectory,
+            backupDirectory: database.backupPath))
     }
 }
 

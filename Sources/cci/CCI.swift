@@ -7,7 +7,10 @@ struct CCI: AsyncParsableCommand {
         commandName: "cci",
         abstract: "Claude Code Intelligence: keep, compress and search Claude Code sessions.",
         version: BuildInfo.version,
-        subcommands: [ServeCommand.self, MigrateCommand.self, ImportCommand.self, KeysCommand.self, ConfigCommand.self, CompressCommand.self],
+        subcommands: [
+            ServeCommand.self, MigrateCommand.self, ImportCommand.self, CompressCommand.self, BackupCommand.self,
+            RestoreCommand.self, KeysCommand.self, ConfigCommand.self,
+        ],
         defaultSubcommand: ServeCommand.self
     )
 }

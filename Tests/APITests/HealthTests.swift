@@ -46,7 +46,8 @@ struct HealthTests {
     func databaseDown() async throws {
         let storage = SQLStorage(
             database: Database.postgres(url: "postgresql://nobody@127.0.0.1:1/none?connect_timeout=1", poolSize: 1),
-            migrations: try MigrationFile.load(from: TestPaths.migrations.path, backend: .postgres))
+            migrations: try MigrationFile.load(from: TestPaths.migrations.path, backend: .postgres),
+            backups: BackupSettings(directory: NSTemporaryDirectory(), migrationsDirectory: TestPaths.migrations.path))
         try await TestApp.run(storage: storage) { client, _, _ in
             let health = try await client.execute(uri: "/health", method: .get)
             #expect(health.status == .serviceUnavailable)

@@ -11,14 +11,14 @@ struct ImportTests {
         let file = TestPaths.corpus.appendingPathComponent("transcripts/marot__spotter/4d5611e5-241a-462a-8d15-5122611a9569.jsonl")
         var reference: [String] = []
         try await TestDatabase.withMigratedStorage(backend) { storage in
-            let importer = Self.importer(storage)
+            let importer = TestCorpus.importer(into: storage)
             let result = await importer.importFile(file)
             #expect(result.error == nil)
             #expect(result.counts.malformed == 0)
             reference = try await IngestTests.snapshot(storage)
         }
         try await TestDatabase.withMigratedStorage(backend) { storage in
-            var importer = Self.importer(storage)
+            var importer = TestCorpus.importer(into: storage)
             importer.sliceBytes = 100_000
             let first = await importer.importFile(file)
             #expect(first.error == nil)
@@ -42,11 +42,11 @@ struct ImportTests {
         let live = folder.appendingPathComponent(source.lastPathComponent)
         var reference: [String] = []
         try await TestDatabase.withMigratedStorage(backend) { storage in
-            _ = await Self.importer(storage).importFile(source)
+            _ = await TestCorpus.importer(into: storage).importFile(source)
             reference = try await IngestTests.snapshot(storage)
         }
         try await TestDatabase.withMigratedStorage(backend) { storage in
-            let importer = Self.importer(storage)
+            let importer = TestCorpus.importer(into: storage)
             try Data(lines[..<half].joined()).write(to: live)
             let first = await importer.importFile(live)
             #expect(first.counts.lines == half)
@@ -77,10 +77,5 @@ struct ImportTests {
         #expect(found.contains { $0.path.hasSuffix("subagents/agent-a881341.jsonl") })
         #expect(found.allSatisfy { $0.pathExtension == "jsonl" })
         #expect(found.count >= 9)
-    }
-
-    static func importer(_ storage: SQLStorage) -> TranscriptFileImporter {
-        TranscriptFileImporter(
-            sink: DatabaseSink(store: storage, destination: "test", redact: true, maxLineBytes: 16 << 20), maxLineBytes: 16 << 20)
     }
 }

@@ -35,7 +35,7 @@ struct SearchQualityTests {
     @Test("the expected session is in the top 3 for at least 90% of labelled queries", arguments: TestDatabase.backends)
     func topThree(backend: StorageBackend) async throws {
         try await TestDatabase.withMigratedStorage(backend) { storage in
-            let importer = ImportTests.importer(storage)
+            let importer = TestCorpus.importer(into: storage)
             for file in TranscriptFileImporter.transcripts(under: TestPaths.corpus.appendingPathComponent("transcripts")) {
                 let result = await importer.importFile(file)
                 #expect(result.error == nil, "\(file.lastPathComponent): \(result.error ?? "")")

@@ -161,11 +161,12 @@ def check_dockerfile(allowed_env):
     final = len(froms) - 1
     packages = apt_packages(ins)
     want_build = {"libsqlite3-dev", "libpq-dev", "libcurl4-openssl-dev", "libhiredis-dev", "pkg-config"}
-    want_run = {"libsqlite3-0", "libpq5", "libcurl4", "libhiredis0.14", "libstdc++6", "ca-certificates", "curl"}
+    want_run = {"libsqlite3-0", "libpq5", "libcurl4", "libhiredis0.14", "libstdc++6", "ca-certificates", "curl",
+                "postgresql-client-15"}
     got_build, got_run = set(packages.get(0, [])), set(packages.get(final, []))
     result(f"{name}: builder installs the -dev packages", want_build <= got_build,
            f"missing {sorted(want_build - got_build)}")
-    result(f"{name}: runtime installs only runtime libraries, ca-certificates and curl",
+    result(f"{name}: runtime installs only runtime libraries, ca-certificates, curl and the PostgreSQL client tools",
            got_run == want_run, f"has {sorted(got_run)}, wants {sorted(want_run)}")
     result(f"{name}: runtime removes apt lists",
            any(w == "RUN" and s == final and "rm -rf /var/lib/apt/lists" in r for w, r, s in ins), "no cleanup")

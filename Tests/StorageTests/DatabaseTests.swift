@@ -90,7 +90,9 @@ struct DatabaseTests {
         let opened = backend == .sqlite
             ? try Database.sqlite(path: database.location, readers: 3, acquireTimeout: patience)
             : Database.postgres(url: database.location, poolSize: 3, acquireTimeout: patience)
-        let storage = SQLStorage(database: opened, migrations: try MigrationFile.load(from: TestPaths.migrations.path, backend: backend))
+        let storage = SQLStorage(
+            database: opened, migrations: try MigrationFile.load(from: TestPaths.migrations.path, backend: backend),
+            backups: BackupSettings(directory: database.backupDirectory, migrationsDirectory: TestPaths.migrations.path))
         try await storage.migrate()
         defer { Task { await storage.close(); await database.drop() } }
         do {

@@ -90,6 +90,8 @@ public func buildApplication(
     }
     let admin = api.group("/admin").add(middleware: PermissionMiddleware(required: .admin, enforced: enforced))
     KeyRoutes(store: dependencies.storage).register(on: admin, routes: routes)
+    let backupAdmin = api.group().add(middleware: PermissionMiddleware(required: .admin, enforced: enforced))
+    BackupRoutes(store: dependencies.storage).register(on: backupAdmin, routes: routes)
     let responses = dependencies.shared.responses
     let readers = api.group().add(middleware: PermissionMiddleware(required: .readSessions, enforced: enforced))
     SearchRoutes(store: dependencies.storage, cache: responses).register(on: readers, routes: routes)
@@ -117,6 +119,12 @@ public func buildApplication(
         logger: dependencies.logger
     )
     app.addServices(monitor, StorageCloser(storage: dependencies.storage, shared: dependencies.shared, logger: dependencies.logger))
+    if config.database.autoBackup {
+        // After the closer: services stop in reverse order, so a backup in progress ends first.
+        app.addServices(BackupScheduler(
+            store: dependencies.storage, interval: config.database.backupInterval, keep: config.database.maxBackups,
+            logger: dependencies.logger))
+    }
     return app
 }
 

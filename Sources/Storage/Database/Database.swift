@@ -13,11 +13,14 @@ public enum StorageBackend: String, Sendable, CaseIterable {
 /// that run beside it under WAL. PostgreSQL gets one pool for both.
 public final class Database: Sendable {
     public let backend: StorageBackend
+    /// The SQLite file (or URI), or the PostgreSQL connection string.
+    let location: String
     private let readers: ConnectionPool
     private let writer: ConnectionPool
 
-    private init(backend: StorageBackend, readers: ConnectionPool, writer: ConnectionPool) {
+    private init(backend: StorageBackend, location: String, readers: ConnectionPool, writer: ConnectionPool) {
         self.backend = backend
+        self.location = location
         self.readers = readers
         self.writer = writer
     }
@@ -41,7 +44,7 @@ public final class Database: Sendable {
         let readerPool = ConnectionPool(name: "sqlite_readers", maxConnections: readers, acquireTimeout: acquireTimeout) {
             try SQLiteConnection(path: path, readOnly: false, busyTimeoutMilliseconds: busyMilliseconds)
         }
-        return Database(backend: .sqlite, readers: readerPool, writer: writer)
+        return Database(backend: .sqlite, location: path, readers: readerPool, writer: writer)
     }
 
     /// A pool of up to `poolSize` libpq connections; nothing connects until first use.
@@ -49,7 +52,7 @@ public final class Database: Sendable {
         let pool = ConnectionPool(name: "postgres", maxConnections: poolSize, acquireTimeout: acquireTimeout) {
             try PostgresConnection(url: url)
         }
-        return Database(backend: .postgres, readers: pool, writer: pool)
+        return Database(backend: .postgres, location: url, readers: pool, writer: pool)
     }
 
     /// Runs `body` on a reader connection, outside any explicit transaction.

@@ -2,7 +2,7 @@ import CSQLite3
 
 /// A blocking connection to a SQLite file, set up for WAL with one writer and many readers.
 final class SQLiteConnection: SQLConnection, @unchecked Sendable {
-    private var handle: OpaquePointer?
+    private(set) var handle: OpaquePointer?
 
     /// Opens `path` (a file path or a `file:` URI) and applies the service's pragmas.
     init(path: String, readOnly: Bool, busyTimeoutMilliseconds: Int) throws {
