@@ -14,7 +14,12 @@ struct OllamaHealthTests {
         let standIn = try await OllamaStandIn.start()
         let up = OllamaClient(configuration: .init(baseURL: standIn.baseURL, timeout: .seconds(5)))
         try await TestApp.run(ollama: up) { client, _, _ in
-            let body = try TestApp.json(try await client.execute(uri: "/health", method: .get))
+            // The first probe runs as the server starts; on a busy machine it may still be out.
+            var body = try TestApp.json(try await client.execute(uri: "/health", method: .get))
+            for _ in 0..<100 where body["status"] as? String != "healthy" {
+                try await Task.sleep(for: .milliseconds(100))
+                body = try TestApp.json(try await client.execute(uri: "/health", method: .get))
+            }
             #expect(body["status"] as? String == "healthy")
             let ollama = try #require((body["components"] as? [String: Any])?["ollama"] as? [String: Any])
             #expect(ollama["status"] as? String == "up")

