@@ -49,6 +49,9 @@ struct ServerSink: TranscriptSink {
         throw ServerSinkError.unreachable(server, "no answer after \(attempts) attempts")
     }
 
+    /// The server derives each session as it stores it: nothing is left pending.
+    func flush() async throws -> Set<String> { [] }
+
     private func request(offset: Int64, fileSessionID: String, endOfFile: Bool) -> URLRequest {
         let id = fileSessionID.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? fileSessionID
         var components = URLComponents(url: server, resolvingAgainstBaseURL: false)!

@@ -39,4 +39,11 @@ private struct InvalidatingSink: TranscriptSink {
         if outcome.counts.inserted > 0 { await cache.invalidate(sessionIDs: outcome.counts.sessions) }
         return outcome
     }
+
+    /// Sessions derived only now change their cached answers again.
+    func flush() async throws -> Set<String> {
+        let sessions = try await inner.flush()
+        if !sessions.isEmpty { await cache.invalidate(sessionIDs: sessions) }
+        return sessions
+    }
 }

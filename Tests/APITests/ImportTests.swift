@@ -71,6 +71,31 @@ struct ImportTests {
         }
     }
 
+    @Test("a run cut off after storing but before deriving is finished by the next run", arguments: TestDatabase.backends)
+    func cutOffBeforeFlush(backend: StorageBackend) async throws {
+        let file = TestPaths.corpus.appendingPathComponent("transcripts/marot__spotter/4d5611e5-241a-462a-8d15-5122611a9569.jsonl")
+        let sessionID = file.deletingPathExtension().lastPathComponent
+        var reference: [String] = []
+        try await TestDatabase.withMigratedStorage(backend) { storage in
+            _ = await TestCorpus.importer(into: storage).importFile(file)
+            reference = try await IngestTests.snapshot(storage)
+        }
+        try await TestDatabase.withMigratedStorage(backend) { storage in
+            // The slices are stored, then the process dies before its flush.
+            let sink = DatabaseSink(store: storage, destination: "test", redact: true, maxLineBytes: 16 << 20)
+            let stored = try await sink.store([UInt8](try Data(contentsOf: file)), offset: 0, fileSessionID: sessionID, endOfFile: true)
+            #expect(stored.counts.inserted > 0)
+            #expect(try await storage.session(id: sessionID)?.entryCount == 0, "not derived yet")
+
+            // Its offsets were never saved, so the next run reads the file again: every entry
+            // is a duplicate, and the session is still derived.
+            let rerun = await TestCorpus.importer(into: storage).importFile(file)
+            #expect(rerun.error == nil)
+            #expect(rerun.counts.inserted == 0)
+            #expect(try await IngestTests.snapshot(storage) == reference)
+        }
+    }
+
     @Test("finds transcripts and subagent files below a folder")
     func discovery() throws {
         let found = TranscriptFileImporter.transcripts(under: TestPaths.corpus.appendingPathComponent("transcripts/marot__spotter"))

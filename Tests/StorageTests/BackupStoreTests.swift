@@ -222,25 +222,9 @@ struct BackupEdgeCaseTests {
             let new = try await SQLiteOnlineBackupTests.counts(storage)
             #expect(old != new)
 
-            let stop = NIOLockedValueBox(false)
-            let reads = NIOLockedValueBox(0)
-            let readers = (0..<3).map { _ in
-                Task {
-                    var seen = Set<[Int]>()
-                    while !stop.withLockedValue({ $0 }) {
-                        seen.insert(try await SQLiteOnlineBackupTests.counts(storage))
-                        reads.withLockedValue { $0 += 1 }
-                    }
-                    return seen
-                }
+            let seen = try await CountingReaders.observe(storage) {
+                _ = try await storage.restoreBackup(named: backup.fileName)
             }
-            while reads.withLockedValue({ $0 }) < 6 { try await Task.sleep(for: .milliseconds(5)) }
-            _ = try await storage.restoreBackup(named: backup.fileName)
-            let afterRestore = reads.withLockedValue { $0 }
-            while reads.withLockedValue({ $0 }) < afterRestore + 6 { try await Task.sleep(for: .milliseconds(5)) }
-            stop.withLockedValue { $0 = true }
-            var seen = Set<[Int]>()
-            for reader in readers { seen.formUnion(try await reader.value) }
             #expect(seen == [new, old], "\(seen)")
         }
     }

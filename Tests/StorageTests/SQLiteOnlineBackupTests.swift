@@ -75,33 +75,17 @@ struct SQLiteOnlineBackupTests {
             let new = try await Self.counts(storage)
             #expect(old != new)
 
-            let stop = NIOLockedValueBox(false)
-            let reads = NIOLockedValueBox(0)
-            let readers = (0..<3).map { _ in
-                Task {
-                    var seen = Set<[Int]>()
-                    while !stop.withLockedValue({ $0 }) {
-                        seen.insert(try await Self.counts(storage))
-                        reads.withLockedValue { $0 += 1 }
-                    }
-                    return seen
+            let seen = try await CountingReaders.observe(storage) {
+                let restore = Task { try await storage.restoreBackup(named: backup.fileName) }
+                // A write that arrives during the restore waits for it, then lands on the restored data.
+                let write = Task {
+                    try await storage.ingest([SessionBatch(sessionID: "during", entries: [
+                        TestFixtures.entry("d1", "human_prompt", "sent during the restore", seq: 0),
+                    ])])
                 }
+                _ = try await restore.value
+                _ = try await write.value
             }
-            while reads.withLockedValue({ $0 }) < 6 { try await Task.sleep(for: .milliseconds(5)) }
-            let restore = Task { try await storage.restoreBackup(named: backup.fileName) }
-            // A write that arrives during the restore waits for it, then lands on the restored data.
-            let write = Task {
-                try await storage.ingest([SessionBatch(sessionID: "during", entries: [
-                    TestFixtures.entry("d1", "human_prompt", "sent during the restore", seq: 0),
-                ])])
-            }
-            _ = try await restore.value
-            _ = try await write.value
-            let afterRestore = reads.withLockedValue { $0 }
-            while reads.withLockedValue({ $0 }) < afterRestore + 6 { try await Task.sleep(for: .milliseconds(5)) }
-            stop.withLockedValue { $0 = true }
-            var seen = Set<[Int]>()
-            for reader in readers { seen.formUnion(try await reader.value) }
             let afterWrite = try await Self.counts(storage)
             // The write may also land just before the restore (and be replaced by it).
             let allowed: Set = [old, new, new.map { $0 + 1 }, afterWrite]

@@ -80,6 +80,12 @@ public struct TranscriptFileImporter: Sendable {
         } catch {
             result.error = "\(error)"
         }
+        // Whatever was stored is finished, even when the file was not read to its end.
+        do {
+            _ = try await sink.flush()
+        } catch {
+            result.error = result.error ?? "\(error)"
+        }
         return result
     }
 }

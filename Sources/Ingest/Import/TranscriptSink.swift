@@ -11,6 +11,10 @@ public protocol TranscriptSink: Sendable {
     /// With `endOfFile`, an unterminated last line that parses is taken (a finished file
     /// without a final newline); otherwise it is left for the next slice.
     func store(_ bytes: [UInt8], offset: Int64, fileSessionID: String, endOfFile: Bool) async throws -> SliceOutcome
+
+    /// Finishes what the stored slices left pending, after each file; returns the sessions
+    /// it updated.
+    func flush() async throws -> Set<String>
 }
 
 /// What an import stored: sessions touched, entries new and already there, lines read,

@@ -1,11 +1,21 @@
 import Foundation
 
 extension SQLStorage {
-    public func ingest(_ batches: [SessionBatch]) async throws -> [IngestOutcome] {
+    public func ingest(_ batches: [SessionBatch], deriving: Bool) async throws -> [IngestOutcome] {
         let backend = self.backend
         return try await database.write { connection in
-            let writer = SessionIngestWriter(connection: connection, backend: backend, now: Timestamp.format(Date()))
+            let writer = SessionIngestWriter(connection: connection, backend: backend, now: Timestamp.format(Date()), deriving: deriving)
             return try batches.map(writer.write)
+        }
+    }
+
+    public func refreshSessions(_ ids: Set<String>) async throws {
+        guard !ids.isEmpty else { return }
+        let backend = self.backend
+        try await database.write { connection in
+            let derivation = SessionDerivation(connection: connection, backend: backend)
+            let now = Timestamp.format(Date())
+            for id in ids.sorted() { try derivation.refresh(sessionID: id, now: now) }
         }
     }
 

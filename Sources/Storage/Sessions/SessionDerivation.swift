@@ -54,7 +54,8 @@ struct SessionDerivation {
             UPDATE sessions SET project_id = $2, title = $3, title_source = $4, cwd = $5, git_branches = $6,
                 versions = $7, models = $8, first_at = $9, last_at = $10, entry_count = $11, kind_counts = $12,
                 main_chain_count = $13, error_count = $14, input_tokens = $15, output_tokens = $16,
-                cache_creation_tokens = $17, cache_read_tokens = $18, content_hash = $19, updated_at = $20
+                cache_creation_tokens = $17, cache_read_tokens = $18, content_hash = $19,
+                updated_at = CASE WHEN content_hash IS NOT DISTINCT FROM $19 THEN updated_at ELSE $20 END
             WHERE id = $1
             """,
             id, SQLValue(projectID), SQLValue(title), SQLValue(titleSource), SQLValue(cwd),

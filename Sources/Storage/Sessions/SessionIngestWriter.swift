@@ -2,11 +2,13 @@ import Crypto
 import Foundation
 
 /// Writes one batch inside an open write transaction: project, session row, entries, then
-/// the derived main chain and statistics.
+/// (unless told not to) the derived main chain and statistics.
 struct SessionIngestWriter {
     let connection: any SQLConnection
     let backend: StorageBackend
     let now: String
+    /// Whether to derive the session's fields after its entries (see `SessionStore.ingest`).
+    var deriving = true
 
     /// Rows per multi-row INSERT: few round trips, far under both backends' parameter limits.
     static let rowsPerInsert = 100
@@ -27,7 +29,7 @@ struct SessionIngestWriter {
             let rows = unique[start..<min(start + Self.rowsPerInsert, unique.count)]
             inserted += try insert(rows, sessionID: batch.sessionID)
         }
-        if inserted > 0 || created {
+        if deriving && (inserted > 0 || created) {
             try SessionDerivation(connection: connection, backend: backend).refresh(sessionID: batch.sessionID, now: now)
         }
         return IngestOutcome(sessionID: batch.sessionID, inserted: inserted, duplicates: batch.entries.count - inserted, created: created)

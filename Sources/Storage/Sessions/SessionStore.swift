@@ -5,8 +5,14 @@
 /// are derived from the stored entries after every batch, inside the same transaction, so
 /// they always agree with the entries whatever order batches arrive in.
 public protocol SessionStore: Sendable {
-    /// Stores the batches in one transaction: all of them or, on error, none.
-    func ingest(_ batches: [SessionBatch]) async throws -> [IngestOutcome]
+    /// Stores the batches in one transaction: all of them or, on error, none. With
+    /// `deriving: false` the sessions' derived fields (main chain, title, counts, usage) are
+    /// left for ``refreshSessions(_:)``: a bulk import stores a long file slice by slice and
+    /// derives once at its end, instead of rescanning a growing session after every slice.
+    func ingest(_ batches: [SessionBatch], deriving: Bool) async throws -> [IngestOutcome]
+
+    /// Recomputes the derived fields of these sessions from their stored entries.
+    func refreshSessions(_ ids: Set<String>) async throws
 
     /// One session, or nil when there is no such session.
     func session(id: String) async throws -> SessionSummary?
@@ -22,6 +28,13 @@ public protocol SessionStore: Sendable {
 
     /// Deletes a session with its entries and subagent sessions; false when it did not exist.
     func deleteSession(id: String) async throws -> Bool
+}
+
+extension SessionStore {
+    /// Stores the batches and derives their sessions, in one transaction.
+    public func ingest(_ batches: [SessionBatch]) async throws -> [IngestOutcome] {
+        try await ingest(batches, deriving: true)
+    }
 }
 
 /// A cursor that this service did not make, or made for another listing.
