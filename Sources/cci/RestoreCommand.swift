@@ -21,11 +21,19 @@ struct RestoreCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await withBackupStorage(options) { storage in
-            let outcome = try await storage.restoreBackup(named: name)
-            print("restored \(outcome.manifest.fileName) (schema version \(outcome.manifest.schemaVersion), "
-                + "taken \(outcome.manifest.createdAt))")
-            for file in outcome.migrationsApplied { print("applied \(file)") }
+        let cache = try SharedCacheInvalidation(config: try options.load().config)
+        do {
+            try await withBackupStorage(options) { storage in
+                let outcome = try await storage.restoreBackup(named: name)
+                await cache.invalidateAll()
+                print("restored \(outcome.manifest.fileName) (schema version \(outcome.manifest.schemaVersion), "
+                    + "taken \(outcome.manifest.createdAt))")
+                for file in outcome.migrationsApplied { print("applied \(file)") }
+            }
+        } catch {
+            await cache.close()
+            throw error
         }
+        await cache.close()
     }
 }

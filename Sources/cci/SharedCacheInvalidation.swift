@@ -3,8 +3,8 @@ import Ingest
 import Logging
 import ServiceConfig
 
-/// Lets `cci import` into the database tell the servers sharing its Redis which sessions it
-/// wrote, so that none serves a cached answer from before the import. A single node without
+/// Lets `cci import` and `cci restore` tell the servers sharing their Redis what they changed
+/// in the database, so that none serves a cached answer from before. A single node without
 /// Redis keeps its in-process answers until they expire (`cache.ttl`).
 struct SharedCacheInvalidation {
     private let shared: SharedServices?
@@ -21,6 +21,11 @@ struct SharedCacheInvalidation {
     func wrap(_ sink: any TranscriptSink) -> any TranscriptSink {
         guard let shared else { return sink }
         return InvalidatingSink(inner: sink, cache: shared.responses)
+    }
+
+    /// Every cached answer, on every server sharing the Redis (after a restore).
+    func invalidateAll() async {
+        await shared?.responses.invalidateAll()
     }
 
     func close() async {

@@ -1,3 +1,4 @@
+import API
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -86,6 +87,73 @@ struct ReplicaTests {
             #expect(try await R.get(a, "/api/sessions/s1").status == .notFound)
             #expect(try R.total(try await R.get(a, "/api/sessions/search?q=walrus")) == 1)
         }
+    }
+
+    @Test("a restore through one replica empties every replica's cache", .enabled(if: TestServices.runPostgres))
+    func restoreClearsEveryCache() async throws {
+        let redis = try TestServices.requireRedisURL()
+        try await TestApp.runReplicas(backend: .postgres, environment: ["REDIS_URL": redis]) { replicas, _ in
+            let (a, b) = (replicas[0], replicas[1])
+            _ = try await R.upload(a, [R.line(session: "s1", uuid: "u1", text: "the walrus migration")])
+            let (created, manifest) = try await BackupRouteTests.post(a, "/api/backup", #"{"type": "manual"}"#)
+            #expect(created.status == .created, "\(manifest)")
+            let name = try #require(manifest["file_name"] as? String)
+            _ = try await R.upload(a, [R.line(session: "s2", uuid: "u2", text: "a second walrus")])
+            #expect(try R.total(try await R.get(a, "/api/sessions/search?q=walrus")) == 2)
+            #expect(R.cacheStatus(try await R.get(a, "/api/sessions/search?q=walrus")) == "hit")
+            #expect(R.cacheStatus(try await R.get(a, "/api/sessions/s2")) == "miss")
+
+            let (restored, body) = try await BackupRouteTests.post(
+                b, "/api/backup/restore", #"{"backup_filename": "\#(name)", "confirm": true}"#)
+            #expect(restored.status == .ok, "\(body)")
+            let search = try await R.get(a, "/api/sessions/search?q=walrus")
+            #expect(R.cacheStatus(search) == "miss")
+            #expect(try R.total(search) == 1, "the backup's data, not the cached answer")
+            #expect(try await R.get(a, "/api/sessions/s2").status == .notFound)
+        }
+    }
+
+    @Test("cci import, and cci restore on PostgreSQL, straight into the database clear the servers' cached answers through Redis",
+          arguments: TestDatabase.backends)
+    func commandLineWritesClearTheCache(backend: StorageBackend) async throws {
+        let redis = try TestServices.requireRedisURL()
+        let shared = ["REDIS_URL": redis, "REDIS_KEY_PREFIX": "cci-test:\(UUID().uuidString.prefix(8)):"]
+        let database = try await TestDatabase.make(backend)
+        let storage = try database.openStorage()
+        try await storage.migrate()
+        _ = try await AdminKeyBootstrap.run(store: storage, configuredSecret: TestApp.adminSecret, configuredFile: nil)
+        let cli = database.environment.merging(shared) { $1 }.merging(
+            ["XDG_STATE_HOME": try TestPaths.temporaryDirectory("cci-state").path]) { $1 }
+        do {
+            try await TestApp.run(environment: shared, storage: storage) { client, _, _ in
+                _ = try await R.upload(client, [R.line(session: "s1", uuid: "u1", text: "the walrus migration")])
+                let backup = backend == .postgres ? try await CLIProcess.run(["backup"], environment: cli) : nil
+                #expect(backup.map(\.status) ?? 0 == 0, "\(backup?.errors ?? "")")
+                #expect(try R.total(try await R.get(client, "/api/sessions/search?q=walrus")) == 1)
+                #expect(R.cacheStatus(try await R.get(client, "/api/sessions/search?q=walrus")) == "hit")
+
+                let folder = try TestPaths.temporaryDirectory("cci-import")
+                try Data((R.line(session: "s2", uuid: "u2", text: "a second walrus") + "\n").utf8)
+                    .write(to: folder.appendingPathComponent("s2.jsonl"))
+                let imported = try await CLIProcess.run(["import", "--plain", folder.path], environment: cli)
+                #expect(imported.status == 0, "\(imported.errors)")
+                let afterImport = try await R.get(client, "/api/sessions/search?q=walrus")
+                #expect(R.cacheStatus(afterImport) == "miss")
+                #expect(try R.total(afterImport) == 2)
+
+                guard let name = backup?.output.split(separator: " ").dropFirst().first else { return }
+                #expect(R.cacheStatus(try await R.get(client, "/api/sessions/search?q=walrus")) == "hit")
+                let restored = try await CLIProcess.run(["restore", String(name), "--confirm"], environment: cli)
+                #expect(restored.status == 0, "\(restored.errors)")
+                let afterRestore = try await R.get(client, "/api/sessions/search?q=walrus")
+                #expect(R.cacheStatus(afterRestore) == "miss")
+                #expect(try R.total(afterRestore) == 1)
+            }
+        } catch {
+            await database.drop()
+            throw error
+        }
+        await database.drop()
     }
 
     @Test("hits and misses are counted per tier in /metrics")

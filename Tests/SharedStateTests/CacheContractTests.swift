@@ -59,6 +59,23 @@ struct CacheContractTests {
     }
 
     @Test(arguments: CacheBackend.available)
+    func invalidateAllEmptiesEveryNamespace(backend: CacheBackend) async throws {
+        let (cache, client) = try backend.make()
+        await cache.set(key, value: [1], ttl: .seconds(60))
+        await cache.invalidate(namespace: neighbour.namespace)  // a namespace with its own generation
+        await cache.set(neighbour, value: [2], ttl: .seconds(60))
+        await cache.invalidateAll()
+        #expect(await cache.get(key) == nil)
+        #expect(await cache.get(neighbour) == nil)
+        await cache.set(key, value: [3], ttl: .seconds(60))
+        #expect(await cache.get(key) == [3], "caching goes on afterwards")
+        await cache.invalidate(namespace: neighbour.namespace)
+        await cache.set(neighbour, value: [4], ttl: .seconds(60))
+        #expect(await cache.get(neighbour) == [4])
+        await client?.close()
+    }
+
+    @Test(arguments: CacheBackend.available)
     func expiresAfterItsTTL(backend: CacheBackend) async throws {
         let (cache, client) = try backend.make()
         await cache.set(key, value: [1], ttl: .milliseconds(100))

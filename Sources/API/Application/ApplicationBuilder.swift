@@ -91,8 +91,8 @@ public func buildApplication(
     let admin = api.group("/admin").add(middleware: PermissionMiddleware(required: .admin, enforced: enforced))
     KeyRoutes(store: dependencies.storage).register(on: admin, routes: routes)
     let backupAdmin = api.group().add(middleware: PermissionMiddleware(required: .admin, enforced: enforced))
-    BackupRoutes(store: dependencies.storage).register(on: backupAdmin, routes: routes)
     let responses = dependencies.shared.responses
+    BackupRoutes(store: dependencies.storage, cache: responses).register(on: backupAdmin, routes: routes)
     let readers = api.group().add(middleware: PermissionMiddleware(required: .readSessions, enforced: enforced))
     SearchRoutes(store: dependencies.storage, cache: responses).register(on: readers, routes: routes)
     RestoreRoutes(store: dependencies.storage).register(on: readers, routes: routes)

@@ -4,6 +4,8 @@ import Storage
 /// `/api/backup` (admin): take a backup, list them, restore one, delete one.
 struct BackupRoutes {
     let store: any BackupStore
+    /// Emptied after a restore: every cached answer describes data that is gone.
+    let cache: ResponseCache
 
     func register(on group: RouterGroup<AppRequestContext>, routes: RouteTable) {
         routes.add(.post, "/api/backup")
@@ -58,6 +60,7 @@ struct BackupRoutes {
                 "confirm must be true: a restore replaces every session, entry and API key with the backup's")
         }
         let outcome = try await runBackupOperation(context) { try await store.restoreBackup(named: name) }
+        await cache.invalidateAll()
         return JSONResponse(RestoreView(restored: outcome.manifest, migrationsApplied: outcome.migrationsApplied))
     }
 }

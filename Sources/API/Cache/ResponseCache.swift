@@ -56,6 +56,11 @@ public struct ResponseCache: Sendable {
         await cache.invalidate(namespace: Self.searchNamespace)
     }
 
+    /// Drops every cached answer on every replica: for a restore, which replaces all data.
+    public func invalidateAll() async {
+        await cache?.invalidateAll()
+    }
+
     // MARK: - Keys
 
     /// A search answer, keyed by every query parameter (the cursor included).

@@ -19,7 +19,7 @@ public struct CacheKey: Sendable, Hashable, CustomStringConvertible {
 ///   evicted, or its namespace was invalidated since. A cache may forget anything at any time.
 /// - Nothing throws: a cache is an optimisation, so a failing backend reads as a miss and
 ///   drops writes (implementations log and count it).
-/// - After `invalidate(namespace:)` returns, no `get` returns a value stored in that
+/// - After `invalidate(namespace:)` (or `invalidateAll()`) returns, no `get` returns a value stored in that
 ///   namespace before the call; for a shared cache this holds on every replica, with the
 ///   exceptions its documentation states for backend outages.
 /// - `getOrLoad` never stores a value whose `load` raced with an invalidation of its
@@ -29,6 +29,8 @@ public protocol Cache: Sendable {
     func get(_ key: CacheKey) async -> [UInt8]?
     func set(_ key: CacheKey, value: [UInt8], ttl: Duration) async
     func invalidate(namespace: String) async
+    /// Invalidates every namespace at once (after the whole database was replaced).
+    func invalidateAll() async
     /// The cached value, or the result of `load`, which is then cached for `ttl`.
     func getOrLoad(_ key: CacheKey, ttl: Duration, load: () async throws -> [UInt8]) async rethrows -> [UInt8]
 }

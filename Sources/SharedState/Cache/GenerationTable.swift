@@ -19,6 +19,13 @@ struct GenerationTable {
         generations[namespace] ?? floor
     }
 
+    /// Moves every namespace, known or not, past every generation handed out so far.
+    mutating func bumpAll() {
+        counter += 1
+        generations = [:]
+        floor = counter
+    }
+
     mutating func bump(_ namespace: String) {
         counter += 1
         generations[namespace] = counter

@@ -62,6 +62,16 @@ public final class MemoryLRUCache: Cache {
         metrics.entries.record(count)
     }
 
+    public func invalidateAll() async {
+        state.withLockedValue { state in
+            state.generations.bumpAll()
+            state.table = LRUTable()
+            state.members = [:]
+        }
+        metrics.bytes.record(0)
+        metrics.entries.record(0)
+    }
+
     public func getOrLoad(_ key: CacheKey, ttl: Duration, load: () async throws -> [UInt8]) async rethrows -> [UInt8] {
         let generation = self.generation(of: key.namespace)
         if let value = lookup(key) { return value }

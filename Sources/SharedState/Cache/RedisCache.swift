@@ -59,6 +59,14 @@ public final class RedisCache: Cache {
         }
     }
 
+    public func invalidateAll() async {
+        do {
+            try await bumpEpoch()
+        } catch {
+            failed("invalidate", error)
+        }
+    }
+
     public func getOrLoad(_ key: CacheKey, ttl: Duration, load: () async throws -> [UInt8]) async rethrows -> [UInt8] {
         let generation: RedisCacheGeneration
         do {

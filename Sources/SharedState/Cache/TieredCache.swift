@@ -103,6 +103,24 @@ public final class TieredCache: Cache {
         remember(namespace)
     }
 
+    public func invalidateAll() async {
+        await memory.invalidateAll()
+        guard let redis else { return }
+        if breaker.shouldTry() {
+            do {
+                try await redis.bumpEpoch()
+                breaker.recordSuccess()
+                return
+            } catch {
+                failed(error, redis)
+            }
+        }
+        pending.withLockedValue { pending in
+            pending.namespaces = []
+            pending.everything = true
+        }
+    }
+
     public func getOrLoad(_ key: CacheKey, ttl: Duration, load: () async throws -> [UInt8]) async rethrows -> [UInt8] {
         // Both generations are taken before loading: a value loaded while the namespace is
         // invalidated is stored under the old generation, where no one looks any more.
