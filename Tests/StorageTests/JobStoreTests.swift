@@ -51,11 +51,11 @@ struct JobStoreTests {
     func expiredLease(backend: StorageBackend) async throws {
         try await TestDatabase.withMigratedStorage(backend) { storage in
             _ = try await storage.enqueueJob(Self.newJob("j1"))
-            let dead = try #require(try await storage.claimJob(owner: "dead", lease: .milliseconds(300)))
+            let dead = try #require(try await storage.claimJob(owner: "dead", lease: .seconds(1)))
             #expect(try await storage.updateJobProgress(id: dead.id, owner: "dead", done: 1, total: 4))
             // Still leased: nobody else gets it.
             #expect(try await storage.claimJob(owner: "alive", lease: .seconds(30)) == nil)
-            try await Task.sleep(for: .milliseconds(450))
+            try await Task.sleep(for: .milliseconds(1300))
 
             let again = try #require(try await storage.claimJob(owner: "alive", lease: .seconds(30)))
             #expect(again.id == "j1")
@@ -73,6 +73,7 @@ struct JobStoreTests {
             #expect(done.state == .succeeded)
             #expect(done.result == #"{"ok":true}"#)
             #expect(done.leaseOwner == nil && done.finishedAt != nil)
+            #expect(done.payload == "{}", "a finished job keeps no copy of its input")
             #expect(try await storage.activeJob(workKey: "work") == nil)
             #expect(try await storage.claimJob(owner: "alive", lease: .seconds(30)) == nil)
         }

@@ -91,8 +91,8 @@ struct CompressResponse: Codable, Sendable {
     let inputTokens: Int
     let outputTokens: Int
     let ratio: Double
-    let maxTokens: Int?
-    let fitsBudget: Bool
+    var maxTokens: Int?
+    var fitsBudget: Bool
     /// The model and preset of a summary; deterministic levels use none.
     var model: String?
     var preset: String?

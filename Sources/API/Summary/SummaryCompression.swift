@@ -37,7 +37,10 @@ struct SummaryCompression {
         if let stored = try await store.storedCompression(job.compressionKey) {
             var response = try SummaryService.decode(stored)
             response.reused = true
+            // The stored summary answers this request's preset and budget.
             response.preset = choice.preset
+            response.maxTokens = maxTokens
+            response.fitsBudget = maxTokens.map { response.outputTokens <= $0 } ?? true
             return try JSONResponse(response).response(from: request, context: context)
         }
         if let problem = await service.unavailability(choice) {

@@ -30,7 +30,7 @@ public protocol JobStore: Sendable {
     func updateJobProgress(id: String, owner: String, done: Int, total: Int) async throws -> Bool
 
     /// Ends the job as succeeded (with its result) or failed; false when `owner` no longer
-    /// holds the lease.
+    /// holds the lease. The payload (which may hold a whole posted transcript) is dropped.
     func finishJob(id: String, owner: String, outcome: JobOutcome) async throws -> Bool
 
     /// A stored compression result (JSON text), or nil.
@@ -46,7 +46,7 @@ public struct NewJob: Sendable, Equatable {
     public var id: String
     public var kind: String
     public var workKey: String
-    /// What the job needs to run, as JSON text.
+    /// What the job needs to run, as JSON text; `{}` once the job has ended.
     public var payload: String
 
     public init(id: String, kind: String, workKey: String, payload: String) {

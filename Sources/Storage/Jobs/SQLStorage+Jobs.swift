@@ -100,7 +100,7 @@ extension SQLStorage {
             !(try connection.query(
                 """
                 UPDATE jobs SET state = $3, result = $4, error_code = $5, error_message = $6, lease_owner = NULL,
-                    lease_expires_at = NULL, finished_at = \(now), updated_at = \(now)
+                    lease_expires_at = NULL, payload = '{}', finished_at = \(now), updated_at = \(now)
                 WHERE id = $1 AND lease_owner = $2 AND state = 'running' RETURNING id
                 """,
                 .text(id), .text(owner), .text(columns.state), SQLValue(columns.result), SQLValue(columns.code),
