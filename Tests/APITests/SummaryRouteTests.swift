@@ -200,6 +200,10 @@ struct SummaryRouteTests {
                 #expect(reused["reused"] as? Bool == true)
                 #expect(server.requests(to: "/api/chat").count == chats)
 
+                let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+                #expect(metrics.contains(#"claude_code_jobs_total{kind="summary",outcome="succeeded"}"#))
+                #expect(metrics.contains("claude_code_job_duration_seconds"))
+
                 let (missing, missingBody) = try await Self.get(client, "/api/jobs/no-such-job")
                 #expect(missing.status == .notFound)
                 #expect(Self.code(missingBody) == "not_found")

@@ -1,6 +1,7 @@
 import Compression
 import Foundation
 import Logging
+import Metrics
 import ServiceLifecycle
 import Storage
 
@@ -43,6 +44,7 @@ struct JobWorker: Service {
     /// owns the job then, and this one's answer would be refused anyway.
     func execute(_ job: JobRecord) async {
         logger.info("job started", metadata: ["job_id": "\(job.id)", "kind": "\(job.kind)", "attempt": "\(job.attempts)"])
+        let started = ContinuousClock.now
         let (store, owner, lease, logger) = (self.store, self.owner, self.lease, self.logger)
         let work = Task { [summaries] () async -> JobOutcome in
             guard job.kind == SummaryJob.kind, let payload = SummaryJob.decode(job.payload) else {
@@ -77,12 +79,14 @@ struct JobWorker: Service {
         // replica (or this one, restarted) takes the job again.
         if Task.isCancelled {
             logger.info("job left to another replica", metadata: ["job_id": "\(job.id)"])
+            Self.count(job, "abandoned", since: started)
             return
         }
         let recorded = (try? await store.finishJob(id: job.id, owner: owner, outcome: outcome)) ?? false
-        logger.info("job ended", metadata: [
-            "job_id": "\(job.id)", "outcome": "\(Self.describe(outcome))", "recorded": "\(recorded)",
-        ])
+        var ended: Logger.Metadata = ["job_id": "\(job.id)", "outcome": "\(Self.describe(outcome))", "recorded": "\(recorded)"]
+        if case .failed(let code, _) = outcome { ended["error_code"] = "\(code)" }
+        logger.info("job ended", metadata: ended)
+        Self.count(job, recorded ? Self.describe(outcome) : "lease_lost", since: started)
     }
 
     /// A lease owner name unique to this process: host, process id and a random part.
@@ -93,7 +97,15 @@ struct JobWorker: Service {
     private static func describe(_ outcome: JobOutcome) -> String {
         switch outcome {
         case .succeeded: return "succeeded"
-        case .failed(let code, _): return "failed: \(code)"
+        case .failed: return "failed"
         }
+    }
+
+    /// `claude_code_jobs_total{kind, outcome}` and `claude_code_job_duration_seconds{kind}`.
+    private static func count(_ job: JobRecord, _ outcome: String, since start: ContinuousClock.Instant) {
+        Counter(label: "claude_code_jobs_total", dimensions: [("kind", job.kind), ("outcome", outcome)]).increment()
+        let elapsed = ContinuousClock.now - start
+        Metrics.Timer(label: "claude_code_job_duration_seconds", dimensions: [("kind", job.kind)], preferredDisplayUnit: .seconds)
+            .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
     }
 }
