@@ -115,6 +115,26 @@ struct JobStoreTests {
         }
     }
 
+    @Test("ended jobs are deleted after their retention; queued and running ones never", arguments: TestDatabase.backends)
+    func retention(backend: StorageBackend) async throws {
+        try await TestDatabase.withMigratedStorage(backend) { storage in
+            for id in ["done", "broken", "running", "queued"] { _ = try await storage.enqueueJob(Self.newJob(id, key: id)) }
+            for (id, outcome) in [("done", JobOutcome.succeeded(result: "{}")), ("broken", .failed(code: "x", message: "y"))] {
+                let job = try #require(try await storage.claimJob(owner: "w", lease: .seconds(30)))
+                #expect(job.id == id)
+                #expect(try await storage.finishJob(id: id, owner: "w", outcome: outcome))
+            }
+            _ = try await storage.claimJob(owner: "w", lease: .milliseconds(1))
+            #expect(try await storage.deleteFinishedJobs(olderThan: .seconds(3600)) == 0)
+            try await Task.sleep(for: .milliseconds(20))
+            #expect(try await storage.deleteFinishedJobs(olderThan: .milliseconds(5)) == 2)
+            #expect(try await storage.job(id: "done") == nil)
+            #expect(try await storage.job(id: "broken") == nil)
+            #expect(try await storage.job(id: "running")?.state == .running)
+            #expect(try await storage.job(id: "queued")?.state == .queued)
+        }
+    }
+
     @Test("compression results are stored per key, replaced, and deleted with their session", arguments: TestDatabase.backends)
     func storedCompressions(backend: StorageBackend) async throws {
         try await TestDatabase.withMigratedStorage(backend) { storage in

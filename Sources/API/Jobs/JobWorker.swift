@@ -20,13 +20,30 @@ struct JobWorker: Service {
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
+            var lastPurge = ContinuousClock.now - Self.purgeInterval
             while !Task.isCancelled {
+                if ContinuousClock.now - lastPurge >= Self.purgeInterval {
+                    lastPurge = ContinuousClock.now
+                    await purge()
+                }
                 if let job = await claim() {
                     await execute(job)
                 } else {
                     await doorbell.wait(upTo: pollInterval)
                 }
             }
+        }
+    }
+
+    /// How often a worker deletes jobs that ended more than ``JobRecord/retention`` ago.
+    static let purgeInterval: Duration = .seconds(3600)
+
+    private func purge() async {
+        do {
+            let deleted = try await store.deleteFinishedJobs(olderThan: JobRecord.retention)
+            if deleted > 0 { logger.info("old jobs deleted", metadata: ["count": "\(deleted)"]) }
+        } catch {
+            logger.debug("old jobs not deleted", metadata: ["error": "\(error)"])
         }
     }
 

@@ -33,6 +33,10 @@ public protocol JobStore: Sendable {
     /// holds the lease. The payload (which may hold a whole posted transcript) is dropped.
     func finishJob(id: String, owner: String, outcome: JobOutcome) async throws -> Bool
 
+    /// Deletes jobs that ended longer than `age` ago; returns how many. Queued and running
+    /// jobs are never deleted.
+    func deleteFinishedJobs(olderThan age: Duration) async throws -> Int
+
     /// A stored compression result (JSON text), or nil.
     func storedCompression(_ key: CompressionKey) async throws -> String?
 
@@ -67,6 +71,8 @@ public enum JobState: String, Sendable, Codable {
 public struct JobRecord: Sendable, Equatable {
     /// Claims a job gets before an expired lease fails it rather than handing it out again.
     public static let maxAttempts = 3
+    /// How long an ended job stays readable through `GET /api/jobs/{id}`.
+    public static let retention: Duration = .seconds(7 * 86_400)
 
     public var id: String
     public var kind: String

@@ -108,6 +108,19 @@ extension SQLStorage {
         }
     }
 
+    public func deleteFinishedJobs(olderThan age: Duration) async throws -> Int {
+        let cutoff = backend == .postgres
+            ? "clock_timestamp() - make_interval(secs => $1::double precision)"
+            : "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', $1)"
+        let seconds = Double(age.components.seconds) + Double(age.components.attoseconds) / 1e18
+        let value: SQLValue = backend == .postgres ? .real(seconds) : .text("-" + String(format: "%.3f", seconds) + " seconds")
+        return try await database.write { connection in
+            try connection.query(
+                "DELETE FROM jobs WHERE state IN ('succeeded', 'failed') AND finished_at < \(cutoff) RETURNING id", value
+            ).count
+        }
+    }
+
     public func storedCompression(_ key: CompressionKey) async throws -> String? {
         try await database.read { connection in
             try connection.query(
