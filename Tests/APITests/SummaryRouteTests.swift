@@ -207,6 +207,16 @@ struct SummaryRouteTests {
                 let (missing, missingBody) = try await Self.get(client, "/api/jobs/no-such-job")
                 #expect(missing.status == .notFound)
                 #expect(Self.code(missingBody) == "not_found")
+
+                // Whoever may start a job may follow it; a read-only key may not.
+                for (permission, expected) in [("write:sessions", HTTPResponse.Status.ok), ("read:sessions", .forbidden)] {
+                    let created = try await client.execute(
+                        uri: "/api/admin/keys", method: .post, headers: CompressRouteTests.json,
+                        body: ByteBuffer(string: #"{"name": "k", "permissions": ["\#(permission)"]}"#))
+                    let secret = try #require(try TestApp.json(created)["key"] as? String)
+                    let answer = try await client.execute(uri: "/api/jobs/\(id)", method: .get, headers: [.init("X-API-Key")!: secret])
+                    #expect(answer.status == expected, "\(permission)")
+                }
             }
         }
     }

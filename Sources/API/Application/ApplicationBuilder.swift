@@ -103,8 +103,9 @@ public func buildApplication(
     let summarySettings = SummarySettings(config)
     let summaryService = SummaryService(store: dependencies.storage, client: dependencies.ollama, settings: summarySettings)
     let doorbell = Doorbell()
-    JobRoutes(store: dependencies.storage).register(on: readers, routes: routes)
     ModelRoutes(client: dependencies.ollama, settings: summarySettings).register(on: readers, routes: routes)
+    // Jobs are followed by whoever may start them.
+    JobRoutes(store: dependencies.storage).register(on: writers, routes: routes)
     CompressRoutes(
         store: dependencies.storage, cache: responses, redact: config.ingest.redactSecrets,
         summaries: SummaryCompression(store: dependencies.storage, service: summaryService, doorbell: doorbell))
