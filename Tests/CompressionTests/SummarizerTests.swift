@@ -238,6 +238,20 @@ struct SummarizerTests {
         await client.shutdown()
     }
 
+    @Test("a conversation without text to summarise asks nothing of Ollama")
+    func nothingToSummarize() async throws {
+        var t = TranscriptBuilder()
+        t.thinking("only thinking, which no level keeps")
+        let conversation = t.conversation
+        try #require(!conversation.entries.isEmpty)
+        try await Self.withServer(behaviour: StandInBehaviour(reply: Self.echoingReply)) { server, client in
+            await #expect(throws: SummaryError.nothingToSummarize) {
+                try await Summarizer(client: client, options: SummaryOptions(model: "tiny:1b")).summarize(conversation)
+            }
+            #expect(server.requests.isEmpty)
+        }
+    }
+
     @Test("a reply cut at num_predict is retried, then reported")
     func replyCut() async throws {
         let long = Array(repeating: "word", count: 2000).joined(separator: " ")

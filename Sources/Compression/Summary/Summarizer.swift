@@ -28,6 +28,7 @@ public struct Summarizer: Sendable {
         let start = clock.now
         let facts = FactExtractor.extract(conversation)
         let text = StructuralRenderer(conversation: conversation).render()
+        guard text.contains(where: { !$0.isWhitespace }) else { throw .nothingToSummarize }
         let plan = try await makePlan()
         let chunks = SummaryChunker(budget: plan.promptBudget, countTokens: options.countTokens).chunks(text)
         var tally = Tally()

@@ -17,6 +17,8 @@ public enum SummaryError: Error, Sendable, Equatable, CustomStringConvertible {
     case contextTooSmall(Int)
     /// Ollama answered in a way this service cannot use.
     case ollamaFailed(String)
+    /// The conversation has no text to summarise (only tool traffic or bookkeeping).
+    case nothingToSummarize
 
     public var code: String {
         switch self {
@@ -27,6 +29,7 @@ public enum SummaryError: Error, Sendable, Equatable, CustomStringConvertible {
         case .replyTruncated: return "summary_truncated"
         case .contextTooSmall: return "context_too_small"
         case .ollamaFailed: return "ollama_failed"
+        case .nothingToSummarize: return "nothing_to_compress"
         }
     }
 
@@ -51,6 +54,7 @@ public enum SummaryError: Error, Sendable, Equatable, CustomStringConvertible {
             return "the model's reply was cut at num_predict after \(generated) tokens, after one retry"
         case .contextTooSmall(let numCtx): return "the model's context of \(numCtx) tokens is too small for a summary"
         case .ollamaFailed(let reason): return "Ollama failed: \(reason)"
+        case .nothingToSummarize: return "the session has no conversation text to summarise"
         }
     }
 
