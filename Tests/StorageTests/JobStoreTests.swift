@@ -118,7 +118,11 @@ struct JobStoreTests {
     @Test("ended jobs are deleted after their retention; queued and running ones never", arguments: TestDatabase.backends)
     func retention(backend: StorageBackend) async throws {
         try await TestDatabase.withMigratedStorage(backend) { storage in
-            for id in ["done", "broken", "running", "queued"] { _ = try await storage.enqueueJob(Self.newJob(id, key: id)) }
+            // Apart in time, so that they are claimed in this order.
+            for id in ["done", "broken", "running", "queued"] {
+                _ = try await storage.enqueueJob(Self.newJob(id, key: id))
+                try await Task.sleep(for: .milliseconds(5))
+            }
             for (id, outcome) in [("done", JobOutcome.succeeded(result: "{}")), ("broken", .failed(code: "x", message: "y"))] {
                 let job = try #require(try await storage.claimJob(owner: "w", lease: .seconds(30)))
                 #expect(job.id == id)

@@ -20,7 +20,7 @@ public struct Summarizer: Sendable {
         self.options = options
     }
 
-    /// Summarises `conversation`, reporting progress after each part and each merge round.
+    /// Summarises `conversation`, reporting progress after each part and once the parts are merged.
     public func summarize(
         _ conversation: Conversation, progress: @Sendable (SummaryProgress) async -> Void = { _ in }
     ) async throws(SummaryError) -> SummaryResult {
