@@ -32,7 +32,7 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
         .target(name: "Transcript"),
-        .target(name: "Compression", dependencies: ["Transcript"]),
+        .target(name: "Compression", dependencies: ["Transcript", "Ollama"]),
         .target(
             name: "Ollama",
             dependencies: [
@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Search", "TestSupport"]),
         .testTarget(name: "SearchTests", dependencies: ["Search"]),
         .testTarget(name: "TranscriptTests", dependencies: ["Transcript", "TestSupport"]),
-        .testTarget(name: "CompressionTests", dependencies: ["Compression", "Transcript", "TestSupport"]),
+        .testTarget(name: "CompressionTests", dependencies: ["Compression", "Transcript", "TestSupport", "Ollama", "OllamaStandIn"]),
         .testTarget(
             name: "SharedStateTests",
             dependencies: [
@@ -128,6 +128,6 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "OllamaStandIn", "Transcript"]),
     ]
 )

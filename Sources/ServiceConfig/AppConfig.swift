@@ -44,6 +44,16 @@ public struct AppConfig: Sendable {
         /// Model name per preset (`fast`, `balanced`).
         public var presets: [String: String]
         public var defaultPreset: String
+        /// Largest `num_ctx` a summary asks for.
+        public var maxContext: Int
+        /// How long a compress request waits for a summary before answering with a job id.
+        public var summaryWait: Duration
+    }
+
+    public struct Jobs: Sendable {
+        /// How long a claimed job stays owned without renewal.
+        public var lease: Duration
+        public var pollInterval: Duration
     }
 
     public struct RateLimiting: Sendable {
@@ -99,6 +109,7 @@ public struct AppConfig: Sendable {
     public var database: Database
     public var ingest: Ingest
     public var ollama: Ollama
+    public var jobs: Jobs
     public var security: Security
     public var cache: Cache
     /// Redis URL, or nil for the in-process rate limiter and cache.

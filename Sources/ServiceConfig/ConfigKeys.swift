@@ -62,6 +62,16 @@ extension ConfigKey {
                   "Model of the `balanced` preset."),
         ConfigKey("ollama.default_preset", env: "OLLAMA_DEFAULT_PRESET", .choice(["fast", "balanced"]),
                   default: "balanced", "Preset used when a request names none."),
+        ConfigKey("ollama.max_context", env: "OLLAMA_MAX_CONTEXT", .integer(512...1_048_576), default: "8192",
+                  "Largest num_ctx a summary asks for; a model with a smaller context gets its own."),
+        ConfigKey("ollama.summary_wait", env: "OLLAMA_SUMMARY_WAIT", .duration, default: "20s",
+                  "How long POST /api/sessions/compress waits for a summary before answering 202 with a job id (kept below server.write_timeout)."),
+
+        // jobs
+        ConfigKey("jobs.lease", env: "JOBS_LEASE", .duration, default: "60s",
+                  "How long a replica owns a claimed job without renewing it; a job of a replica that died is taken again after this."),
+        ConfigKey("jobs.poll_interval", env: "JOBS_POLL_INTERVAL", .duration, default: "1s",
+                  "How often an idle replica looks for queued jobs (jobs it queued itself start at once)."),
 
         // security
         ConfigKey("security.api_key_enabled", env: "API_KEY_ENABLED", .boolean, default: "true",

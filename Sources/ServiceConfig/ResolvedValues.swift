@@ -48,7 +48,13 @@ public struct ResolvedValues: Sendable {
                 retryAttempts: int("ollama.retry_attempts"),
                 retryDelay: duration("ollama.retry_delay"),
                 presets: ["fast": text("ollama.models.fast"), "balanced": text("ollama.models.balanced")],
-                defaultPreset: text("ollama.default_preset").lowercased()
+                defaultPreset: text("ollama.default_preset").lowercased(),
+                maxContext: int("ollama.max_context"),
+                summaryWait: duration("ollama.summary_wait")
+            ),
+            jobs: .init(
+                lease: max(duration("jobs.lease"), .milliseconds(100)),
+                pollInterval: max(duration("jobs.poll_interval"), .milliseconds(10))
             ),
             security: .init(
                 apiKeyEnabled: bool("security.api_key_enabled"),

@@ -4,7 +4,7 @@
 /// single node, PostgreSQL for clusters. Both pass the same behavioural test suite.
 /// Later concerns (sessions, search, keys, jobs, backups) add their own sections as
 /// protocols that ``Storage`` refines, so handlers depend only on what they use.
-public protocol Storage: SessionStore, KeyStore, SearchStore, BackupStore, Sendable {
+public protocol Storage: SessionStore, KeyStore, SearchStore, BackupStore, JobStore, Sendable {
     /// Which database this is.
     var backend: StorageBackend { get }
 

@@ -71,8 +71,10 @@ struct CompressRouteTests {
             let cases: [([String: Any], String)] = [
                 ([:], "send either session_id or content"),
                 (["session_id": "a", "content": "b"], "send either session_id or content"),
-                (["content": "x", "level": "tiny"], "level must be one of structural, spine, digest"),
-                (["content": "x", "level": "summary"], "level summary"),
+                (["content": "x", "level": "tiny"], "level must be one of structural, spine, digest, summary"),
+                (["content": "x", "level": "summary", "preset": "huge"], "preset must be one of balanced, fast"),
+                (["content": "x", "level": "summary", "preset": "fast", "model": "m:1b"], "send either preset or model"),
+                (["content": "x", "level": "summary", "fallback": "yes"], "fallback must be"),
                 (["content": "x", "max_tokens": 0], "max_tokens must be from 1"),
                 (["content": "x", "max_tokens": "many"], "max_tokens must be an integer"),
                 (["content": "   "], "content must not be empty"),

@@ -21,6 +21,12 @@ public struct StandInBehaviour: Sendable {
     public var defaultNumCtx: Int
     /// Models that `/api/pull` can fetch; pulling one installs it.
     public var pullable: [StandInModel]
+    /// Counts a prompt message's tokens (for `num_ctx`, truncation and `prompt_eval_count`).
+    /// Words by default; a test can give the tokenizer of the model it stands in for.
+    public var countPromptTokens: @Sendable (String) -> Int
+    /// `false` acts like an Ollama from before `truncate` existed: an over-long prompt is cut
+    /// silently even when the request says `"truncate": false`.
+    public var honoursTruncate: Bool
     /// Produces the reply text of chat and generate requests. Tokens are whitespace-separated
     /// words: the reply is streamed a word per chunk and cut at `num_predict` words.
     public var reply: @Sendable (StandInPrompt) -> String
@@ -36,6 +42,8 @@ public struct StandInBehaviour: Sendable {
         streamErrorMessage: String = "an error was encountered while running the model: unexpected EOF",
         defaultNumCtx: Int = 4096,
         pullable: [StandInModel] = [],
+        countPromptTokens: @escaping @Sendable (String) -> Int = StandInTokens.count,
+        honoursTruncate: Bool = true,
         reply: @escaping @Sendable (StandInPrompt) -> String = StandInBehaviour.defaultReply
     ) {
         self.version = version
@@ -48,6 +56,8 @@ public struct StandInBehaviour: Sendable {
         self.streamErrorMessage = streamErrorMessage
         self.defaultNumCtx = defaultNumCtx
         self.pullable = pullable
+        self.countPromptTokens = countPromptTokens
+        self.honoursTruncate = honoursTruncate
         self.reply = reply
     }
 

@@ -17,8 +17,8 @@ enum StandInPromptParser {
         let options = json["options"] as? [String: Any] ?? [:]
         let numCtx = StandInWire.int(options["num_ctx"]) ?? model.numCtx ?? behaviour.defaultNumCtx
         let truncate = StandInWire.bool(json["truncate"])
-        let promptTokens = messages.reduce(0) { $0 + StandInTokens.count($1.content) }
-        if promptTokens > numCtx, truncate == false { throw .inputTooLong() }
+        let promptTokens = messages.reduce(0) { $0 + behaviour.countPromptTokens($1.content) }
+        if promptTokens > numCtx, truncate == false, behaviour.honoursTruncate { throw .inputTooLong() }
 
         return StandInPrompt(
             endpoint: endpoint, model: model.name, messages: messages, format: try format(json["format"]),

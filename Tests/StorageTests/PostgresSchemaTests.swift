@@ -7,7 +7,10 @@ struct PostgresSchemaTests {
     @Test("the repository's migrations: generated, identity and boolean columns")
     func repository() throws {
         let schema = PostgresSchema(migrations: try MigrationFile.load(from: TestPaths.migrations.path, backend: .postgres))
-        #expect(Set(schema.tables.keys) == ["projects", "sessions", "entries", "api_keys", "service_markers", "backup_schedule"])
+        #expect(Set(schema.tables.keys) == [
+            "projects", "sessions", "entries", "api_keys", "service_markers", "backup_schedule", "jobs", "compression_results",
+        ])
+        #expect(schema.column("jobs", "lease_expires_at")?.isTimestamp == true)
         #expect(schema.column("entries", "search_vector")?.isGenerated == true)
         #expect(schema.column("entries", "search_vector")?.type == "tsvector")
         #expect(schema.column("entries", "id")?.isIdentity == true)

@@ -100,7 +100,15 @@ public func buildApplication(
     sessions.registerReads(on: readers, routes: routes)
     let writers = api.group().add(middleware: PermissionMiddleware(required: .writeSessions, enforced: enforced))
     sessions.registerWrites(on: writers, routes: routes)
-    CompressRoutes(store: dependencies.storage, cache: responses, redact: config.ingest.redactSecrets)
+    let summarySettings = SummarySettings(config)
+    let summaryService = SummaryService(store: dependencies.storage, client: dependencies.ollama, settings: summarySettings)
+    let doorbell = Doorbell()
+    ModelRoutes(client: dependencies.ollama, settings: summarySettings).register(on: readers, routes: routes)
+    // Jobs are followed by whoever may start them.
+    JobRoutes(store: dependencies.storage).register(on: writers, routes: routes)
+    CompressRoutes(
+        store: dependencies.storage, cache: responses, redact: config.ingest.redactSecrets,
+        summaries: SummaryCompression(store: dependencies.storage, service: summaryService, doorbell: doorbell))
         .register(on: writers, routes: routes)
     UploadRoutes(store: dependencies.storage, cache: responses, redact: config.ingest.redactSecrets,
                  maxLineBytes: config.ingest.maxLineBytes)
@@ -119,6 +127,10 @@ public func buildApplication(
         logger: dependencies.logger
     )
     app.addServices(monitor, StorageCloser(storage: dependencies.storage, shared: dependencies.shared, logger: dependencies.logger))
+    // After the closer: services stop in reverse order, so the worker stops before storage closes.
+    app.addServices(JobWorker(
+        store: dependencies.storage, summaries: summaryService, owner: JobWorker.replicaName(), lease: summarySettings.lease,
+        pollInterval: summarySettings.pollInterval, doorbell: doorbell, logger: dependencies.logger))
     if config.database.autoBackup {
         // After the closer: services stop in reverse order, so a backup in progress ends first.
         app.addServices(BackupScheduler(

@@ -1,9 +1,9 @@
 import Compression
 
-/// The answer to `POST /api/sessions/compress`.
-struct CompressResponse: Encodable, Sendable {
-    struct Recall: Encodable, Sendable {
-        struct Dropped: Encodable, Sendable {
+/// The answer to `POST /api/sessions/compress`, and the stored result of a summary job.
+struct CompressResponse: Codable, Sendable {
+    struct Recall: Codable, Sendable {
+        struct Dropped: Codable, Sendable {
             let kind: String
             let value: String
         }
@@ -21,7 +21,7 @@ struct CompressResponse: Encodable, Sendable {
         }
     }
 
-    struct Facts: Encodable, Sendable {
+    struct Facts: Codable, Sendable {
         let requests: Int
         let filesModified: [String]
         let filesCreated: [String]
@@ -61,20 +61,50 @@ struct CompressResponse: Encodable, Sendable {
         }
     }
 
+    /// What the LLM work of a summary cost, and what the model alone kept.
+    struct Summary: Codable, Sendable {
+        let chunks: Int
+        let calls: Int
+        let retries: Int
+        let numCtx: Int
+        let promptTokens: Int
+        let generatedTokens: Int
+        let promptVersion: String
+        /// Recall of the model's summary before the facts it dropped were added.
+        let summaryRecall: Recall
+        /// The model's structured summary.
+        let structured: SummaryReply
+
+        enum CodingKeys: String, CodingKey {
+            case chunks, calls, retries, structured
+            case numCtx = "num_ctx"
+            case promptTokens = "prompt_tokens"
+            case generatedTokens = "generated_tokens"
+            case promptVersion = "prompt_version"
+            case summaryRecall = "summary_recall"
+        }
+    }
+
     let sessionID: String?
     let level: String
     let text: String
     let inputTokens: Int
     let outputTokens: Int
     let ratio: Double
-    let maxTokens: Int?
-    let fitsBudget: Bool
-    /// Deterministic levels use no model; the fields are there for the LLM level's shape.
-    let model: String?
-    let preset: String?
+    var maxTokens: Int?
+    var fitsBudget: Bool
+    /// The model and preset of a summary; deterministic levels use none.
+    var model: String?
+    var preset: String?
     let durationMS: Double
     let recall: Recall
     let facts: Facts
+    /// True when a summary was asked for and this `digest` stands in for it.
+    var degraded = false
+    var degradedReason: String?
+    /// True when the answer is a stored result of the same content, level, model and prompt.
+    var reused = false
+    var summary: Summary?
 
     init(sessionID: String?, result: CompressionResult) {
         self.sessionID = sessionID
@@ -87,15 +117,40 @@ struct CompressResponse: Encodable, Sendable {
         fitsBudget = result.fitsBudget
         model = nil
         preset = nil
-        let parts = result.duration.components
-        let milliseconds = Double(parts.seconds) * 1000 + Double(parts.attoseconds) / 1e15
-        durationMS = (milliseconds * 1000).rounded() / 1000
+        durationMS = Self.milliseconds(result.duration)
         recall = Recall(result.recall)
         facts = Facts(result.facts)
     }
 
+    init(sessionID: String?, summary result: SummaryResult, preset: String?, maxTokens: Int?) {
+        self.sessionID = sessionID
+        level = "summary"
+        text = result.text
+        inputTokens = result.inputTokens
+        outputTokens = result.outputTokens
+        ratio = (result.ratio * 100).rounded() / 100
+        self.maxTokens = maxTokens
+        fitsBudget = maxTokens.map { result.outputTokens <= $0 } ?? true
+        model = result.model
+        self.preset = preset
+        durationMS = Self.milliseconds(result.duration)
+        recall = Recall(result.recall)
+        facts = Facts(result.facts)
+        summary = Summary(
+            chunks: result.chunks, calls: result.calls, retries: result.retries, numCtx: result.numCtx,
+            promptTokens: result.promptTokens, generatedTokens: result.generatedTokens, promptVersion: SummaryPrompt.version,
+            summaryRecall: Recall(result.summaryRecall), structured: result.reply)
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Double {
+        let parts = duration.components
+        let milliseconds = Double(parts.seconds) * 1000 + Double(parts.attoseconds) / 1e15
+        return (milliseconds * 1000).rounded() / 1000
+    }
+
     enum CodingKeys: String, CodingKey {
-        case level, text, ratio, model, preset, recall, facts
+        case level, text, ratio, model, preset, recall, facts, degraded, reused, summary
+        case degradedReason = "degraded_reason"
         case sessionID = "session_id"
         case inputTokens = "input_tokens"
         case outputTokens = "output_tokens"
@@ -120,5 +175,9 @@ struct CompressResponse: Encodable, Sendable {
         try container.encode(durationMS, forKey: .durationMS)
         try container.encode(recall, forKey: .recall)
         try container.encode(facts, forKey: .facts)
+        try container.encode(degraded, forKey: .degraded)
+        try container.encode(degradedReason, forKey: .degradedReason)
+        try container.encode(reused, forKey: .reused)
+        try container.encode(summary, forKey: .summary)
     }
 }

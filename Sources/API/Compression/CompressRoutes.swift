@@ -4,13 +4,15 @@ import Storage
 import Transcript
 
 /// `POST /api/sessions/compress`: a stored session (`session_id`) or posted transcript or
-/// plain text (`content`) compressed at a deterministic level, with its measurements.
-/// A stored session's compressions are cached with its family's answers, so a write to
-/// the session drops them; posted content is compressed every time.
+/// plain text (`content`) compressed at a deterministic level, with its measurements, or
+/// summarised by Ollama (`level: summary`, see ``SummaryCompression``).
+/// A stored session's deterministic compressions are cached with its family's answers, so
+/// a write to the session drops them; posted content is compressed every time.
 struct CompressRoutes {
     let store: any SessionStore
     let cache: ResponseCache
     let redact: Bool
+    let summaries: SummaryCompression
 
     static let maxTokensRange = 1...1_000_000
 
@@ -25,6 +27,10 @@ struct CompressRoutes {
         let maxTokens = try body.integer("max_tokens", in: Self.maxTokensRange)
         let sessionID = try body.string("session_id", maxLength: 500)
         let content = try body.string("content", maxLength: Int.max)
+        guard let level else {
+            return try await summaries.respond(
+                body, sessionID: sessionID, content: content, maxTokens: maxTokens, request: request, context: context)
+        }
         switch (sessionID, content) {
         case (let id?, nil):
             let part = "compression:\(level.rawValue):\(maxTokens.map(String.init) ?? "default")"
@@ -50,22 +56,24 @@ struct CompressRoutes {
     private static func compress(
         _ conversation: Conversation, level: CompressionLevel, maxTokens: Int?, sessionID: String?
     ) async throws -> CompressResponse {
-        guard !conversation.entries.isEmpty else {
-            throw APIError(.unprocessableContent, code: "nothing_to_compress", "the session has no conversation to compress")
-        }
+        guard !conversation.entries.isEmpty else { throw nothingToCompress }
         let result = try await ConversationLoader.offloaded {
             Compressor.compress(conversation, level: level, maxTokens: maxTokens)
         }
         return CompressResponse(sessionID: conversation.sessionID ?? sessionID, result: result)
     }
 
-    static func level(_ body: JSONBody) throws -> CompressionLevel {
+    static let nothingToCompress = APIError(
+        .unprocessableContent, code: "nothing_to_compress", "the session has no conversation to compress")
+
+    /// The deterministic level asked for, or nil for `summary`.
+    static func level(_ body: JSONBody) throws -> CompressionLevel? {
         let text = try body.string("level", maxLength: 50) ?? CompressionLevel.digest.rawValue
         if let level = CompressionLevel(rawValue: text) { return level }
-        let known = CompressionLevel.allCases.map(\.rawValue).joined(separator: ", ")
-        if text == "summary" {
-            throw APIError.badRequest("level summary (an Ollama summary) is not offered by this server; use one of \(known)")
-        }
+        if text == summaryLevel { return nil }
+        let known = (CompressionLevel.allCases.map(\.rawValue) + [summaryLevel]).joined(separator: ", ")
         throw APIError.badRequest("level must be one of \(known)")
     }
+
+    static let summaryLevel = "summary"
 }
