@@ -126,7 +126,7 @@ public struct IngestAccumulator {
     /// The stored form of an entry. Lines without a uuid are keyed by their content, so the
     /// same line sent twice is stored once.
     static func record(_ entry: TranscriptEntry, offset: Int64) -> EntryRecord {
-        let uuid = entry.uuid ?? "sha256:" + SHA256.hash(data: Data(entry.raw.utf8)).map { String(format: "%02x", $0) }.joined()
+        let uuid = entry.uuid ?? "sha256:" + SHA256.hash(data: Data(entry.raw.utf8)).hexString
         return EntryRecord(
             uuid: uuid, parentUUID: entry.parentUUID, sequence: offset, type: entry.type, kind: entry.kind.rawValue,
             isSidechain: entry.isSidechain, timestamp: entry.timestamp.flatMap(Timestamp.parse).map(Timestamp.format),

@@ -1,4 +1,5 @@
 import Crypto
+import Storage
 import Foundation
 
 /// Making and checking key secrets: `cci_` followed by 43 base64url characters (256 random
@@ -19,12 +20,12 @@ public enum APIKeySecret {
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         let secret = prefix + base64URL(bytes)
         let idBytes = (0..<8).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return Generated(id: "key_" + idBytes.map { String(format: "%02x", $0) }.joined(), secret: secret,
+        return Generated(id: "key_" + idBytes.hexString, secret: secret,
                          hash: hash(secret), displayPrefix: String(secret.prefix(prefix.count + 8)))
     }
 
     public static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(secret.utf8)).hexString
     }
 
     /// Compares two hashes in time independent of where they differ.

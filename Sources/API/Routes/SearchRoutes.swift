@@ -84,7 +84,7 @@ struct SearchRoutes {
     static func fingerprint(_ uri: URI) -> String {
         let parameters = uri.queryParameters.filter { $0.key != "cursor" }
             .map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "&")
-        return SHA256.hash(data: Data(parameters.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+        return SHA256.hash(data: Data(parameters.utf8)).prefix(8).hexString
     }
 }
 

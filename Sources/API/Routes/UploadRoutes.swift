@@ -68,7 +68,7 @@ struct UploadRoutes {
             return try await store(&accumulator, bytes: content.utf8.count, acceptTail: true)
         }
         let digest = SHA256.hash(data: Data(((name ?? "") + "\u{0}" + (project ?? "") + "\u{0}" + content).utf8))
-        let sessionID = "text-" + digest.prefix(12).map { String(format: "%02x", $0) }.joined()
+        let sessionID = "text-" + digest.prefix(12).hexString
         // Written as the transcript lines Claude Code would write, so one path stores both.
         var lines: [[String: Any]] = []
         if let name { lines.append(["type": "custom-title", "customTitle": name, "sessionId": sessionID]) }

@@ -38,7 +38,7 @@ struct SummaryJob: Codable, Sendable {
     static func contentKey(sessionHash: String) -> String { "session:" + sessionHash }
 
     static func contentKey(content: String, redact: Bool) -> String {
-        let digest = SHA256.hash(data: Data(content.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: Data(content.utf8)).hexString
         return "content:\(redact ? "redacted" : "raw"):" + digest
     }
 

@@ -69,6 +69,6 @@ struct BackupFolder: Sendable {
             hasher.update(data: chunk)
             size += Int64(chunk.count)
         }
-        return (hasher.finalize().map { String(format: "%02x", $0) }.joined(), size)
+        return (hasher.finalize().hexString, size)
     }
 }

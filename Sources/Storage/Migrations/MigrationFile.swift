@@ -33,7 +33,7 @@ public struct MigrationFile: Sendable, Equatable {
             if let clash = files.first(where: { $0.version == version }) {
                 throw StorageError.migration("migrations \(clash.fileName) and \(fileName) share version \(version)")
             }
-            let checksum = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+            let checksum = SHA256.hash(data: data).hexString
             files.append(MigrationFile(
                 version: version, name: String(stem[stem.index(after: underscore)...]), sql: sql,
                 checksum: checksum, fileName: fileName))

@@ -134,7 +134,7 @@ struct SessionDerivation {
         for row in try connection.query("SELECT uuid FROM entries WHERE session_id = $1 ORDER BY seq, uuid", id) {
             hasher.update(data: Data(((row["uuid"].string ?? "") + "\n").utf8))
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hasher.finalize().hexString
     }
 
     static func shorten(_ text: String) -> String {
