@@ -91,7 +91,7 @@ let package = Package(
         // Benchmarks (driven by scripts/bench-*.sh; not part of the test suite).
         .executableTarget(
             name: "cci-bench",
-            dependencies: ["Storage", "Search", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Storage", "Search", "Ingest", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/cci-bench"
         ),
 

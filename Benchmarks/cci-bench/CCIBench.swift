@@ -6,5 +6,5 @@ struct CCIBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cci-bench",
         abstract: "Measures the service's hot paths and prints Markdown tables.",
-        subcommands: [SearchBenchmark.self])
+        subcommands: [SearchBenchmark.self, ParseBenchmark.self])
 }

@@ -47,7 +47,9 @@ struct ImportCommand: AsyncParsableCommand {
                 throw ValidationError("--server must be an http:// or https:// URL, such as http://localhost:8080; got '\(server)'")
             }
             let sink = ServerSink(server: url, apiKey: apiKey ?? ProcessInfo.processInfo.environment["CCI_API_KEY"])
-            try await importAll(roots, into: sink, maxLineBytes: config.ingest.maxLineBytes)
+            // Each slice is one request, after which the server derives the session again:
+            // fewer, larger slices.
+            try await importAll(roots, into: sink, maxLineBytes: config.ingest.maxLineBytes, sliceBytes: 8 << 20)
         } else {
             let cache = try SharedCacheInvalidation(config: config)
             do {
@@ -65,12 +67,12 @@ struct ImportCommand: AsyncParsableCommand {
         }
     }
 
-    private func importAll(_ roots: [URL], into sink: any TranscriptSink, maxLineBytes: Int) async throws {
+    private func importAll(_ roots: [URL], into sink: any TranscriptSink, maxLineBytes: Int, sliceBytes: Int = TranscriptFileImporter.defaultSliceBytes) async throws {
         var offsets = try ImportOffsets(
             file: state.map { URL(fileURLWithPath: $0) } ?? ImportOffsets.defaultFile(), destination: sink.destination)
         if rescan { offsets.forgetAll() }
         var run = ImportRun(
-            roots: roots, importer: TranscriptFileImporter(sink: sink, maxLineBytes: maxLineBytes),
+            roots: roots, importer: TranscriptFileImporter(sink: sink, maxLineBytes: maxLineBytes, sliceBytes: sliceBytes),
             offsets: offsets, output: ImportOutput(plain: plain))
         let tally = try await run.importOnce()
         if watch {
