@@ -96,6 +96,17 @@ struct SearchStoreTests {
                 SearchRequest(query: try SearchQuery.parse("invoices OR token"), limit: 1), offset: 1)
             #expect(second.sessions.count == 1)
             #expect(second.sessions[0].sessionID == sessions[1].sessionID)
+            #expect(second.total == 2, "the total comes with every page")
+
+            // A page past the end is empty and still knows the total, grouped or not.
+            let beyond = try await storage.searchSessions(request, offset: 5)
+            #expect(beyond.sessions.isEmpty)
+            #expect(beyond.total == 2)
+            let entries = try await storage.searchEntries(SearchRequest(query: request.query, grouping: .entry), offset: 0)
+            #expect(entries.total == 4)
+            let entriesBeyond = try await storage.searchEntries(SearchRequest(query: request.query, grouping: .entry), offset: 50)
+            #expect(entriesBeyond.hits.isEmpty)
+            #expect(entriesBeyond.total == entries.total)
         }
     }
 
