@@ -30,7 +30,9 @@ start)
     redis_port=$(free_port "${CCI_TEST_REDIS_PORT:-56379}")
     mkdir -p "$dir"
     [[ $(id -u) -eq 0 ]] && { id postgres >/dev/null 2>&1 || useradd --system --home-dir "$dir" postgres; chown postgres "$dir"; }
-    as_pg "$pg_bin/initdb" -D "$dir/pg" -U postgres -A trust --no-sync >"$dir/initdb.log" 2>&1
+    # UTF-8 whatever the caller's locale: under SQL_ASCII (initdb's choice with no LANG) the text
+    # search parser splits words at non-ASCII letters, and search answers differ from SQLite's.
+    as_pg "$pg_bin/initdb" -D "$dir/pg" -U postgres -A trust --no-sync --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1
     if ! as_pg "$pg_bin/pg_ctl" -D "$dir/pg" -l "$dir/postgres.log" -w -o \
         "-p $pg_port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
         start >/dev/null; then
