@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Storage
 
 /// `cci migrate`: applies pending migrations, or with `--status` lists them.
@@ -31,6 +32,9 @@ struct MigrateCommand: AsyncParsableCommand {
                 for file in applied { print("applied \(file.fileName)") }
                 let current = try await storage.migrationStatus()
                 print("schema version \(current.schemaVersion) (\(storage.backend.rawValue)); \(applied.count) applied now")
+                if let warning = try await storage.encodingWarning() {
+                    FileHandle.standardError.write(Data(("warning: " + warning + "\n").utf8))
+                }
             }
         } catch let error as StorageError {
             await storage.close()

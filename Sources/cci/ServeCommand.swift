@@ -109,6 +109,7 @@ struct ServeCommand: AsyncParsableCommand {
     /// SQLite always migrates (it is this process's own file); PostgreSQL migrates only with
     /// `database.auto_migrate`, otherwise `/ready` reports the pending files.
     private func prepareSchema(_ storage: SQLStorage, config: AppConfig, logger: Logger) async throws {
+        if let warning = try await storage.encodingWarning() { logger.warning("\(warning)") }
         if storage.backend == .sqlite || config.database.autoMigrate {
             let applied = try await storage.migrate()
             for file in applied { logger.info("migration applied", metadata: ["file": "\(file.fileName)"]) }

@@ -25,6 +25,30 @@ struct MigrateCommandTests {
         await database.drop()
     }
 
+    @Test("a PostgreSQL database that is not UTF-8 gets a warning naming its encoding; a UTF-8 one none",
+          .enabled(if: TestServices.runPostgres))
+    func encodingWarning() async throws {
+        let utf8 = try await TestDatabase.make(.postgres)
+        let clean = try await CLIProcess.run(["migrate"], environment: utf8.environment)
+        #expect(clean.status == 0)
+        #expect(!clean.errors.contains("encoding"), "\(clean.errors)")
+        await utf8.drop()
+
+        let serverURL = try TestServices.requirePostgresURL()
+        let name = "cci_test_ascii_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+        let admin = Database.postgres(url: serverURL, poolSize: 1)
+        try await admin.read { connection in
+            _ = try connection.query(
+                "CREATE DATABASE \(name) ENCODING 'SQL_ASCII' TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'")
+        }
+        let url = String(serverURL[..<serverURL.lastIndex(of: "/")!]) + "/" + name
+        let warned = try await CLIProcess.run(["migrate"], environment: ["DATABASE_TYPE": "postgres", "DATABASE_URL": url])
+        #expect(warned.status == 0, "\(warned.errors)")
+        #expect(warned.errors.contains("encoding SQL_ASCII, not UTF8"), "\(warned.errors)")
+        _ = try? await admin.read { connection in _ = try connection.query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+        await admin.close()
+    }
+
     @Test("--status lists pending then applied files", arguments: TestDatabase.backends)
     func status(backend: StorageBackend) async throws {
         let database = try await TestDatabase.make(backend)
