@@ -34,8 +34,7 @@ struct ParseBenchmark: AsyncParsableCommand {
             slices += 1
             if slices % 8 == 0 { print("after \(slices) slices: \(Self.memory())") }
         }
-        let seconds = Double((ContinuousClock.now - start).components.attoseconds) / 1e18
-            + Double((ContinuousClock.now - start).components.seconds)
+        let seconds = (ContinuousClock.now - start) / .seconds(1)
         print(String(format: "%d lines, %.1f MB in %.1f s: %.0f lines/s, %.1f MB/s; %@", lines, Double(size) / 1_048_576,
                      seconds, Double(lines) / seconds, Double(size) / 1_048_576 / seconds, Self.memory()))
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ServiceConfig
 import Storage
 
 /// `cci backup [--format F] [--description D]`, `cci backup list`, `cci backup delete NAME`:
@@ -30,7 +31,7 @@ struct BackupCommand: AsyncParsableCommand {
 
         func run() async throws {
             let config = try options.load().config
-            try await withBackupStorage(options) { storage in
+            try await withBackupStorage(config) { storage in
                 let manifest = try await storage.createBackup(
                     type: .manual, format: format.flatMap(BackupFormat.init(rawValue:)), description: description)
                 let path = URL(fileURLWithPath: config.database.backupPath).appendingPathComponent(manifest.fileName).path
@@ -47,7 +48,7 @@ struct BackupCommand: AsyncParsableCommand {
         @OptionGroup var options: ConfigOptions
 
         func run() async throws {
-            try await withBackupStorage(options) { storage in
+            try await withBackupStorage(try options.load().config) { storage in
                 let backups = try await storage.backups()
                 for backup in backups {
                     print([backup.fileName, backup.type.rawValue, backup.format.rawValue, "\(backup.size) bytes",
@@ -65,7 +66,7 @@ struct BackupCommand: AsyncParsableCommand {
         @Argument(help: "The backup's file name, as `cci backup list` shows it.") var name: String
 
         func run() async throws {
-            try await withBackupStorage(options) { storage in
+            try await withBackupStorage(try options.load().config) { storage in
                 try BackupName.validate(name)
                 guard try await storage.deleteBackup(named: name) else { throw BackupError.notFound(name) }
                 print("deleted \(name)")
@@ -76,8 +77,7 @@ struct BackupCommand: AsyncParsableCommand {
 
 /// Opens the configured storage (a SQLite file must already exist), runs `body`, closes it;
 /// backup and storage errors become messages without a stack trace.
-func withBackupStorage(_ options: ConfigOptions, _ body: (SQLStorage) async throws -> Void) async throws {
-    let config = try options.load().config
+func withBackupStorage(_ config: AppConfig, _ body: (SQLStorage) async throws -> Void) async throws {
     if config.database.type == .sqlite && !config.database.path.hasPrefix("file:")
         && !FileManager.default.fileExists(atPath: config.database.path) {
         throw CLIError("no SQLite database at \(config.database.path)")

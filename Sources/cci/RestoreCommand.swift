@@ -21,9 +21,10 @@ struct RestoreCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let cache = try SharedCacheInvalidation(config: try options.load().config)
+        let config = try options.load().config
+        let cache = try SharedCacheInvalidation(config: config)
         do {
-            try await withBackupStorage(options) { storage in
+            try await withBackupStorage(config) { storage in
                 let outcome = try await storage.restoreBackup(named: name)
                 await cache.invalidateAll()
                 print("restored \(outcome.manifest.fileName) (schema version \(outcome.manifest.schemaVersion), "

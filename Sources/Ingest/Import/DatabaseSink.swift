@@ -27,16 +27,14 @@ public final class DatabaseSink: TranscriptSink, @unchecked Sendable {
         try accumulator.feed(bytes)
         let (batches, report) = try accumulator.finish(acceptUnterminatedTail: endOfFile)
         var outcome = SliceOutcome()
-        var touched: Set<String> = []
         for stored in try await store.ingest(batches, deriving: false) {
             outcome.counts.sessions.insert(stored.sessionID)
             outcome.counts.inserted += stored.inserted
             outcome.counts.duplicates += stored.duplicates
-            // Duplicates count too: a run cut off before its flush stored entries that the
-            // next run finds already there, and their session still needs deriving.
-            touched.insert(stored.sessionID)
         }
-        lock.withLock { underived.formUnion(touched) }
+        // Every session the slice touched, duplicates-only ones too: a run cut off before its
+        // flush stored entries that the next run finds already there, still to be derived.
+        lock.withLock { underived.formUnion(outcome.counts.sessions) }
         outcome.counts.lines = report.lines
         outcome.counts.malformed = report.malformedCount
         outcome.counts.redactions = report.redactions

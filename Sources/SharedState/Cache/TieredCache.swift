@@ -89,36 +89,12 @@ public final class TieredCache: Cache {
 
     public func invalidate(namespace: String) async {
         await memory.invalidate(namespace: namespace)
-        guard let redis else { return }
-        if breaker.shouldTry() {
-            do {
-                try await replayPendingInvalidations(redis)
-                try await redis.bumpGeneration(of: namespace)
-                breaker.recordSuccess()
-                return
-            } catch {
-                failed(error, redis)
-            }
-        }
-        remember(namespace)
+        await invalidateShared(.namespace(namespace))
     }
 
     public func invalidateAll() async {
         await memory.invalidateAll()
-        guard let redis else { return }
-        if breaker.shouldTry() {
-            do {
-                try await redis.bumpEpoch()
-                breaker.recordSuccess()
-                return
-            } catch {
-                failed(error, redis)
-            }
-        }
-        pending.withLockedValue { pending in
-            pending.namespaces = []
-            pending.everything = true
-        }
+        await invalidateShared(.everything)
     }
 
     public func getOrLoad(_ key: CacheKey, ttl: Duration, load: () async throws -> [UInt8]) async rethrows -> [UInt8] {
@@ -190,12 +166,37 @@ public final class TieredCache: Cache {
 
     // MARK: - Invalidations made while Redis was down
 
-    private func remember(_ namespace: String) {
+    private enum Scope {
+        case namespace(String)
+        case everything
+    }
+
+    /// Moves the generation (or the epoch) in Redis, or remembers it for when Redis is back.
+    private func invalidateShared(_ scope: Scope) async {
+        guard let redis else { return }
+        if breaker.shouldTry() {
+            do {
+                try await replayPendingInvalidations(redis)
+                switch scope {
+                case .namespace(let namespace): try await redis.bumpGeneration(of: namespace)
+                case .everything: try await redis.bumpEpoch()
+                }
+                breaker.recordSuccess()
+                return
+            } catch {
+                failed(error, redis)
+            }
+        }
+        remember(scope)
+    }
+
+    private func remember(_ scope: Scope) {
         let limit = maximumPendingInvalidations
         pending.withLockedValue { pending in
             guard !pending.everything else { return }
-            pending.namespaces.insert(namespace)
-            if pending.namespaces.count > limit {
+            if case .namespace(let namespace) = scope { pending.namespaces.insert(namespace) }
+            if case .everything = scope { pending.everything = true }
+            if pending.everything || pending.namespaces.count > limit {
                 pending.namespaces = []
                 pending.everything = true
             }

@@ -41,7 +41,7 @@ extension SQLStorage {
         // PostgreSQL: concurrent claimers skip the row another one has locked. SQLite: the
         // write transaction (BEGIN IMMEDIATE) already lets one claimer in at a time.
         let skipLocked = backend == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
-        let leaseEnd = leaseEndSQL(parameter: 2)
+        let leaseEnd = clockSQL(plus: 2)
         return try await database.write { connection in
             try connection.query(
                 """
@@ -59,13 +59,13 @@ extension SQLStorage {
                     ORDER BY created_at, id LIMIT 1\(skipLocked))
                 RETURNING \(JobRow.columns)
                 """,
-                .text(owner), Self.leaseValue(lease, backend: self.backend))
+                .text(owner), Self.offsetValue(lease, backend: self.backend))
             return rows.first.map(JobRow.record)
         }
     }
 
     public func renewJobLease(id: String, owner: String, lease: Duration) async throws -> Bool {
-        let leaseEnd = leaseEndSQL(parameter: 3)
+        let leaseEnd = clockSQL(plus: 3)
         let now = clockSQL
         return try await database.write { connection in
             !(try connection.query(
@@ -73,7 +73,7 @@ extension SQLStorage {
                 UPDATE jobs SET lease_expires_at = \(leaseEnd), updated_at = \(now)
                 WHERE id = $1 AND lease_owner = $2 AND state = 'running' RETURNING id
                 """,
-                .text(id), .text(owner), Self.leaseValue(lease, backend: self.backend)).isEmpty)
+                .text(id), .text(owner), Self.offsetValue(lease, backend: self.backend)).isEmpty)
         }
     }
 
@@ -109,11 +109,8 @@ extension SQLStorage {
     }
 
     public func deleteFinishedJobs(olderThan age: Duration) async throws -> Int {
-        let cutoff = backend == .postgres
-            ? "clock_timestamp() - make_interval(secs => $1::double precision)"
-            : "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', $1)"
-        let seconds = Double(age.components.seconds) + Double(age.components.attoseconds) / 1e18
-        let value: SQLValue = backend == .postgres ? .real(seconds) : .text("-" + String(format: "%.3f", seconds) + " seconds")
+        let value = Self.offsetValue(.zero - age, backend: backend)
+        let cutoff = clockSQL(plus: 1)
         return try await database.write { connection in
             try connection.query(
                 "DELETE FROM jobs WHERE state IN ('succeeded', 'failed') AND finished_at < \(cutoff) RETURNING id", value
@@ -155,17 +152,18 @@ extension SQLStorage {
         backend == .postgres ? "clock_timestamp()" : "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
     }
 
-    /// The database's clock plus the lease bound as parameter `$parameter`.
-    private func leaseEndSQL(parameter: Int) -> String {
+    /// The database's clock plus the offset bound as parameter `$parameter` (see ``offsetValue``).
+    private func clockSQL(plus parameter: Int) -> String {
         backend == .postgres
             ? "clock_timestamp() + make_interval(secs => $\(parameter)::double precision)"
             : "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', $\(parameter))"
     }
 
-    /// Seconds for PostgreSQL; an SQLite date modifier such as `+1.500 seconds`.
-    private static func leaseValue(_ lease: Duration, backend: StorageBackend) -> SQLValue {
-        let seconds = Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18
-        return backend == .postgres ? .real(seconds) : .text("+" + String(format: "%.3f", seconds) + " seconds")
+    /// An offset from now (negative: the past) as ``clockSQL(plus:)`` binds it: seconds for
+    /// PostgreSQL; an SQLite date modifier such as `+1.500 seconds`.
+    private static func offsetValue(_ offset: Duration, backend: StorageBackend) -> SQLValue {
+        let seconds = offset / .seconds(1)
+        return backend == .postgres ? .real(seconds) : .text(String(format: "%+.3f", seconds) + " seconds")
     }
 }
 
