@@ -3,11 +3,8 @@ import Foundation
 /// Runs the real `cci` binary as a child process.
 public final class CLIProcess: @unchecked Sendable {
     public let process = Process()
-    private let output = Pipe()
-    private let errors = Pipe()
-    private let lock = NSLock()
-    private var collected = Data()
-    private var collectedErrors = Data()
+    private let output = PipeReader()
+    private let errors = PipeReader()
 
     /// Starts `cci` with `arguments`; `environment` is added to a minimal environment
     /// (PATH and HOME only, so the developer's own settings cannot leak in).
@@ -19,21 +16,15 @@ public final class CLIProcess: @unchecked Sendable {
         base["DATABASE_MIGRATIONS_DIR"] = TestPaths.migrations.path
         process.environment = base.merging(environment) { $1 }
         process.currentDirectoryURL = directory ?? TestPaths.repositoryRoot
-        process.standardOutput = output
-        process.standardError = errors
-        output.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            self?.lock.withLock { self?.collected.append(data) }
-        }
-        errors.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            self?.lock.withLock { self?.collectedErrors.append(data) }
-        }
+        process.standardOutput = output.pipe
+        process.standardError = errors.pipe
         try process.run()
+        output.start()
+        errors.start()
     }
 
-    public var standardOutput: String { lock.withLock { String(decoding: collected, as: UTF8.self) } }
-    public var standardError: String { lock.withLock { String(decoding: collectedErrors, as: UTF8.self) } }
+    public var standardOutput: String { output.text }
+    public var standardError: String { errors.text }
 
     /// Waits for exit (up to `timeout`), then returns the exit status.
     @discardableResult
@@ -46,8 +37,11 @@ public final class CLIProcess: @unchecked Sendable {
             }
             try await Task.sleep(for: .milliseconds(20))
         }
-        // Let the readability handlers drain what is left in the pipes.
-        try await Task.sleep(for: .milliseconds(50))
+        // The readers finish at end of file, once everything the child wrote is collected.
+        let drainDeadline = ContinuousClock.now + .seconds(5)
+        while !(output.finished && errors.finished) && ContinuousClock.now < drainDeadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
         return process.terminationStatus
     }
 
@@ -75,4 +69,31 @@ public final class CLIProcess: @unchecked Sendable {
         public let what: String
         public var description: String { "timed out waiting for \(what)" }
     }
+}
+
+/// Collects what a child writes to one pipe on a thread of its own, with blocking reads.
+///
+/// A `readabilityHandler` would do the same with a dispatch source, but
+/// swift-corelibs-foundation's sources can crash the dispatch manager thread when the pipe
+/// is closed while the source is still registered; a plain read loop cannot.
+final class PipeReader: @unchecked Sendable {
+    let pipe = Pipe()
+    private let lock = NSLock()
+    private var collected = Data()
+    private var done = false
+
+    func start() {
+        let handle = pipe.fileHandleForReading
+        Thread.detachNewThread { [self] in
+            while true {
+                let data = handle.availableData
+                if data.isEmpty { break }
+                lock.withLock { collected.append(data) }
+            }
+            lock.withLock { done = true }
+        }
+    }
+
+    var text: String { lock.withLock { String(decoding: collected, as: UTF8.self) } }
+    var finished: Bool { lock.withLock { done } }
 }
