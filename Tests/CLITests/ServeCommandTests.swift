@@ -37,6 +37,31 @@ struct ServeCommandTests {
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("nested/dir/cci.db").path))
     }
 
+    @Test("cci serve with Redis exports the Redis client's metrics", .enabled(if: TestServices.runRedis))
+    func redisMetricsExported() async throws {
+        let folder = try TestPaths.temporaryDirectory("cci-serve-redis")
+        let child = try CLIProcess(["serve"], environment: [
+            "SERVER_HOST": "127.0.0.1", "SERVER_PORT": "0", "OLLAMA_ENABLED": "false", "API_KEY_ENABLED": "false",
+            "DATABASE_PATH": folder.appendingPathComponent("cci.db").path, "HEALTH_CHECK_INTERVAL": "200ms",
+            "REDIS_URL": try TestServices.requireRedisURL(),
+        ])
+        let port = try await Self.port(of: child)
+        _ = try await Self.get("http://127.0.0.1:\(port)/api/sessions/search?q=anything")
+        // The client is made at start-up: its series exist only if the registry was there first.
+        var text = ""
+        for _ in 0..<100 {
+            text = String(decoding: try await Self.get("http://127.0.0.1:\(port)/metrics").1, as: UTF8.self)
+            if text.contains("claude_code_redis_commands_total ") { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        for series in ["claude_code_redis_commands_total", "claude_code_redis_pipelines_total",
+                       "claude_code_redis_connections_opened_total"] {
+            #expect(text.contains(series + " "), "\(series) missing from /metrics")
+        }
+        child.signal(SIGTERM)
+        #expect(try await child.wait() == 0)
+    }
+
     @Test("on SIGTERM an in-flight request completes, then the process exits 0",
           .enabled(if: TestServices.runPostgres))
     func gracefulShutdown() async throws {

@@ -45,6 +45,45 @@ struct RedisClientTests {
         await client.close()
     }
 
+    @Test func concurrentCommandsSharePipelinesAndEachGetsItsOwnReply() async throws {
+        let metrics = TestMetrics()
+        let client = try RedisClient(url: try TestRedis.requireURL(), poolSize: 1, metricsFactory: metrics)
+        let prefix = TestRedis.prefix()
+        _ = try await client.command(["RPUSH", prefix + "list", "x"])
+        let count = 300
+        let replies = await withTaskGroup(of: (Int, Result<RedisValue, any Error>).self) { group in
+            for index in 0..<count {
+                group.addTask {
+                    // Every 50th command is refused by Redis (INCRBY on a list): it alone fails.
+                    let key = index % 50 == 25 ? prefix + "list" : prefix + "n\(index)"
+                    do {
+                        return (index, .success(try await client.command(["INCRBY", key, String(index)])))
+                    } catch {
+                        return (index, .failure(error))
+                    }
+                }
+            }
+            return await group.reduce(into: [Int: Result<RedisValue, any Error>]()) { $0[$1.0] = $1.1 }
+        }
+        for index in 0..<count {
+            switch replies[index] {
+            case .success(let value):
+                #expect(index % 50 != 25 && value == .integer(Int64(index)), "command \(index)")
+            case .failure(let error):
+                #expect(index % 50 == 25 && (error as? RedisError).map { "\($0)" }?.contains("WRONGTYPE") == true,
+                        "command \(index): \(error)")
+            case nil:
+                Issue.record("command \(index) has no reply")
+            }
+        }
+        let commands = try metrics.expectCounter("claude_code_redis_commands_total").totalValue
+        let pipelines = try metrics.expectCounter("claude_code_redis_pipelines_total").totalValue
+        #expect(commands == count + 1)
+        #expect(pipelines < commands, "\(pipelines) pipelines for \(commands) commands: nothing was batched")
+        #expect(client.connectionCounts.open == 1)
+        await client.close()
+    }
+
     @Test func reconnectsAfterTheConnectionIsKilled() async throws {
         let metrics = TestMetrics()
         let client = try RedisClient(url: try TestRedis.requireURL(), poolSize: 1, metricsFactory: metrics)

@@ -22,6 +22,9 @@ public struct SharedServices: Sendable {
     /// Builds what `config` asks for. Connects lazily: a Redis that is down at start makes
     /// the service degraded, not dead.
     public static func make(config: AppConfig, logger: Logger) throws -> SharedServices {
+        // The shared-state metrics are made with their objects, so the registry they report
+        // to must exist first.
+        if config.monitoring.metricsEnabled { _ = MetricsRegistry.shared() }
         let redis = try config.redisURL.map { try RedisClient(url: $0, poolSize: redisPoolSize, logger: logger) }
         return make(config: config, redis: redis, logger: logger)
     }
@@ -34,7 +37,6 @@ public struct SharedServices: Sendable {
     static let redisPoolSize = 8
 
     private static func make(config: AppConfig, redis: RedisClient?, logger: Logger) -> SharedServices {
-        // The shared-state metrics are made now, so the registry they report to must exist.
         if config.monitoring.metricsEnabled { _ = MetricsRegistry.shared() }
         var rateLimiter: (any RateLimiter)?
         if config.security.rateLimiting.enabled {

@@ -1,25 +1,43 @@
 import Logging
 import Metrics
 import NIOConcurrencyHelpers
+import NIOCore
 import NIOPosix
 
-/// A pool of blocking hiredis connections with one thread of its own per connection.
+/// A pool of blocking hiredis connections, each used by one thread at a time, that
+/// pipelines the commands of concurrent callers.
 ///
-/// hiredis calls block, so they never run on NIO event loops or Swift's cooperative pool:
-/// each command runs as a job on this client's `NIOThreadPool`, whose size is the pool size,
-/// which also bounds the number of open connections. Connections are made on first use;
-/// a connection that failed is discarded and a new one is made by the next command.
+/// hiredis calls block, so they never run on NIO event loops or Swift's cooperative pool.
+/// A command joins a queue; up to `poolSize` drain jobs on this client's `NIOThreadPool`
+/// (which also bounds the number of open connections) each take what is queued, up to
+/// ``maximumBatch`` commands, write it to one connection in a single pipeline and read the
+/// replies. Under load, one write, one read and one thread wake-up serve many requests
+/// instead of one each. Connections are made on first use; a connection that failed is
+/// discarded and a new one is made by the next batch.
 public final class RedisClient: Sendable {
     public let configuration: RedisConfiguration
+    /// The most commands one pipeline carries; a bound on how long one batch holds its
+    /// connection and on the replies held in memory at once.
+    static let maximumBatch = 64
     private let threadPool: NIOThreadPool
     private let state = NIOLockedValueBox(State())
     private let logger: Logger
     private let metrics: RedisClientMetrics
 
+    private struct Queued {
+        let id: UInt64
+        let arguments: [[UInt8]]
+        let enqueued: ContinuousClock.Instant
+        let continuation: CheckedContinuation<RedisValue, any Error>
+    }
+
     private struct State {
         var idle: [RedisConnection] = []
         var open = 0
         var closed = false
+        var queue = CircularBuffer<Queued>()
+        var drainers = 0
+        var nextID: UInt64 = 0
     }
 
     /// Makes the client; no connection is opened until the first command.
@@ -67,18 +85,46 @@ public final class RedisClient: Sendable {
 
     /// Runs one command whose arguments are raw bytes (binary-safe values).
     public func command(bytes arguments: [[UInt8]]) async throws -> RedisValue {
-        guard !state.withLockedValue(\.closed) else { throw RedisError.unreachable("client is closed") }
-        let enqueued = ContinuousClock.now
+        precondition(!arguments.isEmpty, "a Redis command needs at least its name")
+        let id = state.withLockedValue { state in
+            state.nextID &+= 1
+            return state.nextID
+        }
         do {
-            return try await threadPool.runIfActive { try self.run(arguments, enqueued: enqueued) }
+            return try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { continuation in
+                    enqueue(Queued(id: id, arguments: arguments, enqueued: .now, continuation: continuation))
+                }
+            } onCancel: {
+                let removed = state.withLockedValue { state -> Queued? in
+                    guard let index = state.queue.firstIndex(where: { $0.id == id }) else { return nil }
+                    return state.queue.remove(at: index)
+                }
+                removed?.continuation.resume(throwing: CancellationError())
+            }
         } catch let error as RedisError {
             metrics.recordError(error)
             throw error
-        } catch is NIOThreadPoolError.ThreadPoolInactive {
-            throw RedisError.unreachable("client is closed")
-        } catch is CancellationError where state.withLockedValue(\.closed) {
-            // A pool shut down by close() cancels the jobs that raced into its queue.
-            throw RedisError.unreachable("client is closed")
+        }
+    }
+
+    private func enqueue(_ command: Queued) {
+        enum Outcome { case queued, startDrainer, closed, cancelled }
+        let outcome = state.withLockedValue { state -> Outcome in
+            guard !state.closed else { return .closed }
+            // A task cancelled before it got here would never see its cancellation handler
+            // find the command in the queue.
+            guard !Task.isCancelled else { return .cancelled }
+            state.queue.append(command)
+            guard state.drainers < configuration.poolSize else { return .queued }
+            state.drainers += 1
+            return .startDrainer
+        }
+        switch outcome {
+        case .queued: break
+        case .startDrainer: threadPool.submit { self.drain($0) }
+        case .closed: command.continuation.resume(throwing: RedisError.unreachable("client is closed"))
+        case .cancelled: command.continuation.resume(throwing: CancellationError())
         }
     }
 
@@ -101,10 +147,13 @@ public final class RedisClient: Sendable {
         guard !wasClosed else { return }
         try? await threadPool.shutdownGracefully()
         // Releasing the connections frees their contexts (redisFree only closes a socket).
-        state.withLockedValue { state in
+        let stranded = state.withLockedValue { state in
             state.idle.removeAll()
             state.open = 0
+            defer { state.queue.removeAll() }
+            return Array(state.queue)
         }
+        for command in stranded { command.continuation.resume(throwing: RedisError.unreachable("client is closed")) }
         metrics.openConnections.record(0)
     }
 
@@ -115,31 +164,60 @@ public final class RedisClient: Sendable {
 
     // MARK: - On the pool's threads
 
-    private func run(_ arguments: [[UInt8]], enqueued: ContinuousClock.Instant) throws(RedisError) -> RedisValue {
-        if ContinuousClock.now - enqueued > configuration.maximumQueueWait {
-            throw .timeout
-        }
-        if let pooled = takeIdle() {
-            do throws(RedisError) {
-                return try use(pooled, arguments)
-            } catch .unreachable(let reason) {
-                // A pooled connection can go stale (Redis restarted, idle timeout); one retry on
-                // a fresh connection hides that. A timeout is not retried: Redis is slow, not gone.
-                logger.debug("pooled Redis connection lost, reconnecting", metadata: ["reason": "\(reason)"])
+    /// Sends batches until the queue is empty. A job the pool cancels (it is shutting down)
+    /// fails what is queued instead.
+    private func drain(_ work: NIOThreadPool.WorkItemState) {
+        while true {
+            let batch = state.withLockedValue { state -> [Queued] in
+                let count = min(state.queue.count, Self.maximumBatch)
+                if count == 0 { state.drainers -= 1 }
+                return (0..<count).map { _ in state.queue.removeFirst() }
             }
+            if batch.isEmpty { return }
+            guard work == .active else {
+                for command in batch { command.continuation.resume(throwing: RedisError.unreachable("client is closed")) }
+                continue
+            }
+            // A command that waited too long for a connection fails rather than add to a backlog.
+            let now = ContinuousClock.now
+            var ready: [Queued] = []
+            ready.reserveCapacity(batch.count)
+            for command in batch {
+                if now - command.enqueued > configuration.maximumQueueWait {
+                    command.continuation.resume(throwing: RedisError.timeout)
+                } else {
+                    ready.append(command)
+                }
+            }
+            guard !ready.isEmpty else { continue }
+            let replies = send(ready.map(\.arguments))
+            for (command, reply) in zip(ready, replies) { command.continuation.resume(with: reply.mapError { $0 }) }
         }
-        return try use(try openConnection(), arguments)
     }
 
-    private func use(_ connection: RedisConnection, _ arguments: [[UInt8]]) throws(RedisError) -> RedisValue {
-        do throws(RedisError) {
-            let reply = try connection.command(arguments)
-            giveBack(connection)
-            return reply
-        } catch {
-            if connection.isBroken { discard(connection) } else { giveBack(connection) }
-            throw error
+    private func send(_ commands: [[[UInt8]]]) -> [Result<RedisValue, RedisError>] {
+        if let pooled = takeIdle() {
+            let result = use(pooled, commands)
+            // A pooled connection can go stale (Redis restarted, idle timeout); one retry on
+            // a fresh connection hides that. A timeout is not retried: Redis is slow, not gone.
+            guard result.failedBeforeFirstReply, case .failure(.unreachable(let reason)) = result.replies[0] else {
+                return result.replies
+            }
+            logger.debug("pooled Redis connection lost, reconnecting", metadata: ["reason": "\(reason)"])
         }
+        do throws(RedisError) {
+            return use(try openConnection(), commands).replies
+        } catch {
+            return commands.map { _ in .failure(error) }
+        }
+    }
+
+    private func use(_ connection: RedisConnection, _ commands: [[[UInt8]]]) -> RedisConnection.PipelineResult {
+        metrics.pipelinesSent.increment()
+        metrics.commandsSent.increment(by: commands.count)
+        let result = connection.pipeline(commands)
+        if connection.isBroken { discard(connection) } else { giveBack(connection) }
+        return result
     }
 
     private func takeIdle() -> RedisConnection? {

@@ -11,7 +11,7 @@ import Darwin
 /// One blocking hiredis connection.
 ///
 /// Every call blocks its thread, so it is only used on ``RedisClient``'s own thread pool,
-/// and by one job at a time: the pool takes it out of the idle list for the length of a job.
+/// and by one job at a time: the pool takes it out of the idle list for the length of a batch.
 /// After an I/O, timeout or protocol error the context is unusable (a late reply would be
 /// read as the answer to the next command), so it reports itself broken and is discarded.
 final class RedisConnection: @unchecked Sendable {
@@ -52,6 +52,46 @@ final class RedisConnection: @unchecked Sendable {
     /// Sends one command and waits for its reply. A top-level error reply is thrown as
     /// `.server` and leaves the connection usable.
     func command(_ arguments: [[UInt8]]) throws(RedisError) -> RedisValue {
+        try pipeline([arguments]).replies[0].get()
+    }
+
+    /// What a pipeline brought back: one result per command, in order, and whether the
+    /// connection failed before the first reply arrived (nothing was answered, so nothing
+    /// is known to have run and the whole pipeline may be sent again elsewhere).
+    struct PipelineResult {
+        var replies: [Result<RedisValue, RedisError>]
+        var failedBeforeFirstReply: Bool
+    }
+
+    /// Writes every command in one go, then reads their replies in order. A top-level error
+    /// reply fails only its own command (`.server`); an I/O, timeout or protocol error
+    /// breaks the connection and fails that command and every one after it.
+    func pipeline(_ commands: [[[UInt8]]]) -> PipelineResult {
+        for arguments in commands {
+            guard append(arguments) == REDIS_OK else {
+                let error = contextError(whileConnecting: false)
+                return PipelineResult(replies: commands.map { _ in .failure(error) }, failedBeforeFirstReply: true)
+            }
+        }
+        var replies: [Result<RedisValue, RedisError>] = []
+        replies.reserveCapacity(commands.count)
+        while replies.count < commands.count {
+            var raw: UnsafeMutableRawPointer?
+            guard redisGetReply(context, &raw) == REDIS_OK, let raw else {
+                let error = contextError(whileConnecting: false)
+                let answered = replies.count
+                replies += Array(repeating: .failure(error), count: commands.count - answered)
+                return PipelineResult(replies: replies, failedBeforeFirstReply: answered == 0)
+            }
+            let reply = raw.assumingMemoryBound(to: redisReply.self)
+            replies.append(reply.pointee.type == REDIS_REPLY_ERROR ? .failure(.server(Self.text(of: reply))) : .success(Self.value(of: reply)))
+            freeReplyObject(raw)
+        }
+        return PipelineResult(replies: replies, failedBeforeFirstReply: false)
+    }
+
+    /// Formats one command into the context's output buffer; nothing is sent yet.
+    private func append(_ arguments: [[UInt8]]) -> Int32 {
         precondition(!arguments.isEmpty, "a Redis command needs at least its name")
         // One contiguous buffer holds every argument; argv points into it.
         var buffer: [UInt8] = []
@@ -64,24 +104,15 @@ final class RedisConnection: @unchecked Sendable {
         }
         buffer.append(0)
         let lengths = arguments.map(\.count)
-        let raw: UnsafeMutableRawPointer? = buffer.withUnsafeBufferPointer { bytes in
+        return buffer.withUnsafeBufferPointer { bytes in
             let base = UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self)
             var argv: [UnsafePointer<CChar>?] = offsets.map { base + $0 }
             return argv.withUnsafeMutableBufferPointer { argvPointer in
                 lengths.withUnsafeBufferPointer { lengthPointer in
-                    redisCommandArgv(context, Int32(arguments.count), argvPointer.baseAddress, lengthPointer.baseAddress)
+                    redisAppendCommandArgv(context, Int32(arguments.count), argvPointer.baseAddress, lengthPointer.baseAddress)
                 }
             }
         }
-        guard let raw else {
-            throw contextError(whileConnecting: false)
-        }
-        defer { freeReplyObject(raw) }
-        let reply = raw.assumingMemoryBound(to: redisReply.self)
-        if reply.pointee.type == REDIS_REPLY_ERROR {
-            throw .server(Self.text(of: reply))
-        }
-        return Self.value(of: reply)
     }
 
     /// Classifies the context's error and marks the connection broken.
