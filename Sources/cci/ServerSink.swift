@@ -7,13 +7,19 @@ import Ingest
 /// Sends slices to a running server with `POST /api/sessions/{id}/entries?offset=N`, the
 /// same resumable, idempotent append a live client uses; the server parses and redacts.
 ///
+/// Like ``DatabaseSink``, it has the server store slices without deriving their sessions
+/// (`derive=false`) and asks for each touched session to be derived once, at ``flush()``
+/// (`POST /api/sessions/{id}/refresh`): a long file is not rescanned after every slice.
+///
 /// Busy answers (429, 502, 503, 504) and dropped connections are retried after the
 /// server's `Retry-After`, or a growing pause: resending a slice is always safe.
-struct ServerSink: TranscriptSink {
+final class ServerSink: TranscriptSink, @unchecked Sendable {
     let server: URL
     let apiKey: String?
-    var attempts = 8
-    var timeout: TimeInterval = 300
+    let attempts = 8
+    let timeout: TimeInterval = 300
+    private let lock = NSLock()
+    private var underived: Set<String> = []
 
     var destination: String { "server:" + server.absoluteString }
 
@@ -23,12 +29,43 @@ struct ServerSink: TranscriptSink {
     }
 
     func store(_ bytes: [UInt8], offset: Int64, fileSessionID: String, endOfFile: Bool) async throws -> SliceOutcome {
-        let request = self.request(offset: offset, fileSessionID: fileSessionID, endOfFile: endOfFile)
+        let query = ["offset": String(offset), "eof": String(endOfFile), "derive": "false"]
+        let data = try await post(request(path: "/api/sessions/\(Self.pathSegment(fileSessionID))/entries", query: query),
+                                  body: Data(bytes))
+        let outcome = try Self.outcome(from: data)
+        // Duplicates-only sessions too: a run cut off before its flush left them underived.
+        lock.withLock { underived.formUnion(outcome.counts.sessions) }
+        return outcome
+    }
+
+    func flush() async throws -> Set<String> {
+        let sessions = lock.withLock {
+            defer { underived = [] }
+            return underived
+        }
+        var done: Set<String> = []
+        do {
+            for id in sessions.sorted() {
+                var request = request(path: "/api/sessions/\(Self.pathSegment(id))/refresh", query: [:])
+                request.setValue(nil, forHTTPHeaderField: "Content-Type")
+                _ = try await post(request, body: Data())
+                done.insert(id)
+            }
+        } catch {
+            lock.withLock { underived.formUnion(sessions.subtracting(done)) }  // kept for the next flush
+            throw error
+        }
+        return done
+    }
+
+    /// Sends the request, retrying busy answers and dropped connections; returns the body
+    /// of a 2xx answer.
+    private func post(_ request: URLRequest, body: Data) async throws -> Data {
         var pause = 0.5
         for attempt in 1...attempts {
             let answer: (Data, URLResponse)
             do {
-                answer = try await URLSession.shared.upload(for: request, from: Data(bytes))
+                answer = try await URLSession.shared.upload(for: request, from: body)
             } catch {
                 guard attempt < attempts else { throw ServerSinkError.unreachable(server, "\(error.localizedDescription)") }
                 try await Task.sleep(for: .seconds(pause))
@@ -37,7 +74,7 @@ struct ServerSink: TranscriptSink {
             }
             let (data, response) = answer
             let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-            if (200..<300).contains(status) { return try Self.outcome(from: data) }
+            if (200..<300).contains(status) { return data }
             if [429, 502, 503, 504].contains(status) && attempt < attempts {
                 let retryAfter = (response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Retry-After").flatMap(Double.init)
                 try await Task.sleep(for: .seconds(min(retryAfter ?? pause, 60)))
@@ -49,15 +86,15 @@ struct ServerSink: TranscriptSink {
         throw ServerSinkError.unreachable(server, "no answer after \(attempts) attempts")
     }
 
-    /// The server derives each session as it stores it: nothing is left pending.
-    func flush() async throws -> Set<String> { [] }
+    private static func pathSegment(_ id: String) -> String {
+        id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? id
+    }
 
-    private func request(offset: Int64, fileSessionID: String, endOfFile: Bool) -> URLRequest {
-        let id = fileSessionID.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? fileSessionID
+    private func request(path: String, query: [String: String]) -> URLRequest {
         var components = URLComponents(url: server, resolvingAgainstBaseURL: false)!
         let base = components.percentEncodedPath.hasSuffix("/") ? String(components.percentEncodedPath.dropLast()) : components.percentEncodedPath
-        components.percentEncodedPath = base + "/api/sessions/\(id)/entries"
-        components.queryItems = [URLQueryItem(name: "offset", value: String(offset)), URLQueryItem(name: "eof", value: String(endOfFile))]
+        components.percentEncodedPath = base + path
+        components.queryItems = query.isEmpty ? nil : query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
         var request = URLRequest(url: components.url!, timeoutInterval: timeout)
         request.httpMethod = "POST"
         request.setValue("application/x-ndjson", forHTTPHeaderField: "Content-Type")

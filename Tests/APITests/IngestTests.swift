@@ -105,6 +105,43 @@ struct IngestTests {
         }
     }
 
+    @Test("appends with derive=false store entries only; a refresh derives the session as one upload would",
+          arguments: TestDatabase.backends)
+    func deferredDerivation(backend: StorageBackend) async throws {
+        let file = TestPaths.corpus.appendingPathComponent("transcripts/marot__spotter/tool_heavy.jsonl")
+        let bytes = Array(try Data(contentsOf: file))
+        let id = "d6e0bada-1959-4eec-a9d2-0bfade768d8f"
+        let whole = NIOLockedValueBox<[String]>([])
+        try await TestApp.run(backend: backend) { client, _, storage in
+            _ = try await Self.upload(client, bytes)
+            let snapshot = try await Self.snapshot(storage)
+            whole.withLockedValue { $0 = snapshot }
+        }
+        try await TestApp.run(backend: backend) { client, _, storage in
+            let half = bytes[..<(bytes.count / 2)].lastIndex(of: 0x0A)! + 1
+            for (start, end) in [(0, half), (half, bytes.count)] {
+                let (response, body) = try await Self.upload(
+                    client, Array(bytes[start..<end]), uri: "/api/sessions/\(id)/entries?offset=\(start)&derive=false")
+                #expect(response.status == .created || response.status == .ok, "\(body)")
+            }
+            let stored = try #require(try await storage.session(id: id))
+            #expect(stored.entryCount == 0 && stored.mainChainCount == 0, "derived too early: \(stored)")
+
+            let refreshed = try await client.execute(uri: "/api/sessions/\(id)/refresh", method: .post, headers: Self.ndjson)
+            #expect(refreshed.status == .ok)
+            let detail = try TestApp.json(refreshed)
+            #expect(detail["id"] as? String == id && (detail["entry_count"] as? Int ?? 0) > 0, "\(detail)")
+            let after = try await Self.snapshot(storage)
+            let expected = whole.withLockedValue { $0 }
+            #expect(after.count == expected.count)
+            let firstDifference = zip(expected, after).first { $0 != $1 }
+            #expect(firstDifference == nil, "\(String(describing: firstDifference).prefix(1500))")
+
+            let unknown = try await client.execute(uri: "/api/sessions/no-such/refresh", method: .post, headers: Self.ndjson)
+            #expect(unknown.status == .notFound)
+        }
+    }
+
     @Test("an unterminated last line is held back, unless eof=true says the file is finished")
     func endOfFile() async throws {
         try await TestApp.run { client, _, storage in
@@ -199,7 +236,7 @@ struct IngestTests {
           arguments: [
               ("empty", 400), ("content type", 415), ("invalid utf8", 400), ("not jsonl", 400),
               ("line too long", 413), ("body too large", 413), ("no session", 400), ("bad offset", 400),
-              ("bad eof", 400),
+              ("bad eof", 400), ("bad derive", 400),
           ])
     func badUploads(kind: String, status: Int) async throws {
         let environment = ["SERVER_MAX_BODY_SIZE_MB": "1", "INGEST_MAX_LINE_SIZE_MB": "1"]
@@ -225,6 +262,9 @@ struct IngestTests {
                 bytes = good
             case "bad eof":
                 uri = "/api/sessions/s-g/entries?offset=0&eof=yes"
+                bytes = good
+            case "bad derive":
+                uri = "/api/sessions/s-g/entries?offset=0&derive=later"
                 bytes = good
             default: Issue.record("unknown case \(kind)")
             }

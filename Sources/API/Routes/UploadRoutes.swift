@@ -4,8 +4,9 @@ import Hummingbird
 import Ingest
 import Storage
 
-/// `POST /api/sessions` (a Claude Code JSONL upload, or plain content as JSON) and
-/// `POST /api/sessions/{id}/entries?offset=N` (resumable appends by byte offset).
+/// `POST /api/sessions` (a Claude Code JSONL upload, or plain content as JSON),
+/// `POST /api/sessions/{id}/entries?offset=N` (resumable appends by byte offset) and
+/// `POST /api/sessions/{id}/refresh` (derive a session after appends that deferred it).
 ///
 /// The body is parsed as it streams in and stored in one transaction: a refused request
 /// stores nothing, and sending the same lines again changes nothing.
@@ -23,6 +24,8 @@ struct UploadRoutes {
         group.post("/sessions") { request, context in try await upload(request, context) }
         routes.add(.post, "/api/sessions/{id}/entries")
         group.post("/sessions/{id}/entries") { request, context in try await append(request, context) }
+        routes.add(.post, "/api/sessions/{id}/refresh")
+        group.post("/sessions/{id}/refresh") { _, context in try await refresh(try context.parameters.require("id")) }
     }
 
     private func upload(_ request: Request, _ context: AppRequestContext) async throws -> JSONResponse<UploadResponse> {
@@ -49,10 +52,28 @@ struct UploadRoutes {
         case "false": endOfFile = false
         default: throw APIError.badRequest("eof must be true or false")
         }
+        // A bulk import of a long file defers deriving the session (main chain, title,
+        // counts) to one refresh at the end, instead of rescanning it after every slice.
+        let deriving: Bool
+        switch request.uri.queryParameters.get("derive") ?? "true" {
+        case "true": deriving = true
+        case "false": deriving = false
+        default: throw APIError.badRequest("derive must be true or false")
+        }
         var accumulator = IngestAccumulator(
             startOffset: offset, redact: redact, limits: .init(maxLineBytes: maxLineBytes), fallbackSessionID: sessionID)
         let bytes = try await Self.stream(request.body, into: &accumulator)
-        return try await store(&accumulator, bytes: bytes, acceptTail: endOfFile)
+        return try await store(&accumulator, bytes: bytes, acceptTail: endOfFile, deriving: deriving)
+    }
+
+    /// Recomputes a session's derived fields from its stored entries; answers as
+    /// `GET /api/sessions/{id}` does.
+    private func refresh(_ id: String) async throws -> JSONResponse<SessionDetail> {
+        guard try await store.session(id: id) != nil else { throw APIError.notFound("no session \(id)") }
+        try await store.refreshSessions([id])
+        await cache.invalidate(sessionID: id)
+        guard let session = try await store.session(id: id) else { throw APIError.notFound("no session \(id)") }
+        return JSONResponse(SessionDetail(session: session, subagents: try await store.subagents(of: id)))
     }
 
     /// `{"name", "project", "content"}`: content that is a transcript is ingested as one;
@@ -84,7 +105,8 @@ struct UploadRoutes {
         return try await store(&accumulator, bytes: content.utf8.count, acceptTail: true)
     }
 
-    private func store(_ accumulator: inout IngestAccumulator, bytes: Int, acceptTail: Bool) async throws -> JSONResponse<UploadResponse> {
+    private func store(_ accumulator: inout IngestAccumulator, bytes: Int, acceptTail: Bool,
+                       deriving: Bool = true) async throws -> JSONResponse<UploadResponse> {
         let batches: [SessionBatch]
         let report: IngestReport
         do {
@@ -92,7 +114,7 @@ struct UploadRoutes {
         } catch {
             throw APIError.badRequest(error.description)
         }
-        let outcomes = try await store.ingest(batches)
+        let outcomes = try await store.ingest(batches, deriving: deriving)
         await cache.invalidate(sessionIDs: outcomes.map(\.sessionID))
         var sessions: [UploadResponse.Session] = []
         for outcome in outcomes {
