@@ -47,8 +47,8 @@ struct ImportCommand: AsyncParsableCommand {
                 throw ValidationError("--server must be an http:// or https:// URL, such as http://localhost:8080; got '\(server)'")
             }
             let sink = ServerSink(server: url, apiKey: apiKey ?? ProcessInfo.processInfo.environment["CCI_API_KEY"])
-            // Each slice is one request, after which the server derives the session again:
-            // fewer, larger slices.
+            // Each slice is one request: larger slices than a direct import's, to spend less
+            // on requests.
             try await importAll(roots, into: sink, maxLineBytes: config.ingest.maxLineBytes, sliceBytes: 8 << 20)
         } else {
             let cache = try SharedCacheInvalidation(config: config)

@@ -7,9 +7,10 @@ import Ingest
 /// Sends slices to a running server with `POST /api/sessions/{id}/entries?offset=N`, the
 /// same resumable, idempotent append a live client uses; the server parses and redacts.
 ///
-/// Like ``DatabaseSink``, it has the server store slices without deriving their sessions
-/// (`derive=false`) and asks for each touched session to be derived once, at ``flush()``
-/// (`POST /api/sessions/{id}/refresh`): a long file is not rescanned after every slice.
+/// Like ``DatabaseSink``, it has the server store a file's slices without deriving their
+/// sessions (`derive=false`) but the last, so a long file is not rescanned after every
+/// slice; sessions the last slice did not change are derived at ``flush()``
+/// (`POST /api/sessions/{id}/refresh`).
 ///
 /// Busy answers (429, 502, 503, 504) and dropped connections are retried after the
 /// server's `Retry-After`, or a growing pause: resending a slice is always safe.
@@ -29,12 +30,17 @@ final class ServerSink: TranscriptSink, @unchecked Sendable {
     }
 
     func store(_ bytes: [UInt8], offset: Int64, fileSessionID: String, endOfFile: Bool) async throws -> SliceOutcome {
-        let query = ["offset": String(offset), "eof": String(endOfFile), "derive": "false"]
+        // The last slice is derived as it is stored: a file sent in one slice costs one request.
+        let query = ["offset": String(offset), "eof": String(endOfFile), "derive": String(endOfFile)]
         let data = try await post(request(path: "/api/sessions/\(Self.pathSegment(fileSessionID))/entries", query: query),
                                   body: Data(bytes))
-        let outcome = try Self.outcome(from: data)
-        // Duplicates-only sessions too: a run cut off before its flush left them underived.
-        lock.withLock { underived.formUnion(outcome.counts.sessions) }
+        let (outcome, changed) = try Self.outcome(from: data)
+        lock.withLock {
+            // The server derives only sessions a request changed; the others, duplicates-only
+            // ones too (a run cut off before its flush left them underived), wait for flush.
+            underived.formUnion(outcome.counts.sessions)
+            if endOfFile { underived.subtract(changed) }
+        }
         return outcome
     }
 
@@ -104,7 +110,7 @@ final class ServerSink: TranscriptSink, @unchecked Sendable {
 
     /// The fields of the server's upload answer that an import counts.
     private struct Answer: Decodable {
-        struct Session: Decodable { let id: String; let inserted: Int; let duplicates: Int }
+        struct Session: Decodable { let id: String; let created: Bool; let inserted: Int; let duplicates: Int }
         struct Malformed: Decodable { let count: Int }
         let sessions: [Session]
         let lines: Int
@@ -113,7 +119,9 @@ final class ServerSink: TranscriptSink, @unchecked Sendable {
         let next_offset: Int64
     }
 
-    private static func outcome(from data: Data) throws -> SliceOutcome {
+    /// The slice's counts, and the sessions it created or added entries to (which the
+    /// server derived when asked to).
+    private static func outcome(from data: Data) throws -> (SliceOutcome, changed: Set<String>) {
         let answer = try JSONDecoder().decode(Answer.self, from: data)
         var outcome = SliceOutcome()
         for session in answer.sessions {
@@ -125,7 +133,7 @@ final class ServerSink: TranscriptSink, @unchecked Sendable {
         outcome.counts.malformed = answer.malformed.count
         outcome.counts.redactions = answer.redactions
         outcome.nextOffset = answer.next_offset
-        return outcome
+        return (outcome, Set(answer.sessions.filter { $0.created || $0.inserted > 0 }.map(\.id)))
     }
 
     /// The `message` of the server's JSON error, or the body as text.

@@ -89,6 +89,64 @@ struct ImportCommandTests {
         await database.drop()
     }
 
+    @Test("--server sends a file of several slices deriving once: each session ends as a direct import leaves it")
+    func importLargeFileThroughServer() async throws {
+        let folder = try TestPaths.temporaryDirectory("cci-import-large")
+        let file = folder.appendingPathComponent("large.jsonl")
+        FileManager.default.createFile(atPath: file.path, contents: nil)
+        // Two 8 MB slices: the first holds all of one session and the start of a second,
+        // the last only the second. The first session is left to the refresh at the end.
+        let short = TestPaths.corpus.appendingPathComponent("transcripts/marot__spotter/short.jsonl")
+        let tail = folder.appendingPathComponent("tail-source.jsonl")
+        try String(contentsOf: short, encoding: .utf8)
+            .replacingOccurrences(of: "55604662-cf2a-4331-851a-ec234028f8ca", with: "tail-session")
+            .write(to: tail, atomically: true, encoding: .utf8)
+        var lines = 0
+        for (source, megabytes) in [(short, 7), (tail, 9)] {
+            while (try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int ?? 0) < megabytes << 20 {
+                lines += try Self.appendFreshLines(from: source, to: file)
+            }
+        }
+
+        var summaries: [[SessionSummary]] = []
+        for viaServer in [false, true] {
+            let database = try await TestDatabase.make(.sqlite)
+            #expect(try await CLIProcess.run(["migrate"], environment: database.environment).status == 0)
+            let environment = ["XDG_STATE_HOME": try TestPaths.temporaryDirectory("cci-state").path]
+            guard viaServer else {
+                let direct = try await CLIProcess.run(["import", file.path], environment: database.environment.merging(environment) { $1 })
+                #expect(direct.status == 0, "\(direct.errors)")
+                summaries.append(try await Self.sessions(database))
+                continue
+            }
+            let server = try CLIProcess(["serve"], environment: database.environment.merging([
+                "SERVER_HOST": "127.0.0.1", "SERVER_PORT": "0", "OLLAMA_ENABLED": "false", "API_KEY_ENABLED": "false",
+            ]) { $1 })
+            let url = "http://127.0.0.1:\(try await ServeCommandTests.port(of: server))"
+            let sent = try await CLIProcess.run(["import", "--server", url, file.path], environment: environment)
+            #expect(sent.status == 0, "\(sent.output)\(sent.errors)")
+            summaries.append(try await Self.sessions(database))
+            server.signal(SIGTERM)
+            _ = try await server.wait()
+        }
+        let (direct, served) = (summaries[0], summaries[1])
+        #expect(direct.map(\.entryCount).reduce(0, +) == lines)
+        #expect(direct.count == 2 && direct.allSatisfy { $0.mainChainCount > 0 }, "\(direct)")
+        #expect(served == direct)
+    }
+
+    /// Every session as stored, without the times of the writes.
+    static func sessions(_ database: TestDatabase) async throws -> [SessionSummary] {
+        let storage = try database.openStorage(poolSize: 1)
+        let page = try await storage.sessions(matching: SessionFilter(includeSubagents: true), cursor: nil, limit: 10)
+        await storage.close()
+        return page.items.sorted { $0.id < $1.id }.map { session in
+            var session = session
+            (session.createdAt, session.updatedAt) = ("", "")
+            return session
+        }
+    }
+
     @Test("--watch ingests lines appended to a live transcript, and new transcripts")
     func watch() async throws {
         let folder = try TestPaths.temporaryDirectory("cci-watch")
