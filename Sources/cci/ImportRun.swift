@@ -74,7 +74,7 @@ struct ImportRun {
     private func discover() -> [URL] {
         roots.flatMap { root in
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory)
             return isDirectory.boolValue ? TranscriptFileImporter.transcripts(under: root) : [root]
         }
     }

@@ -62,10 +62,20 @@ struct KeysCommand: AsyncParsableCommand {
         @Argument(help: "The key id (key_…).") var id: String
 
         func run() async throws {
-            try await withMigratedStorage(options) { storage in
-                guard try await storage.revokeKey(id: id) else { throw CLIError("no active key \(id)") }
-                print("revoked \(id)")
+            // Servers sharing a Redis remember keys; moving the keys' generation there makes
+            // every one of them read this key again on its next use.
+            let servers = try SharedCacheInvalidation(config: try options.load().config)
+            do {
+                try await withMigratedStorage(options) { storage in
+                    guard try await storage.revokeKey(id: id) else { throw CLIError("no active key \(id)") }
+                    await servers.keyRevoked()
+                    print("revoked \(id)")
+                }
+            } catch {
+                await servers.close()
+                throw error
             }
+            await servers.close()
         }
     }
 

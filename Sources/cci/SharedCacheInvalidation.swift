@@ -3,7 +3,7 @@ import Ingest
 import Logging
 import ServiceConfig
 
-/// Lets `cci import` and `cci restore` tell the servers sharing their Redis what they changed
+/// Lets `cci import`, `cci restore` and `cci keys revoke` tell the servers sharing their Redis what they changed
 /// in the database, so that none serves a cached answer from before. A single node without
 /// Redis keeps its in-process answers until they expire (`cache.ttl`).
 struct SharedCacheInvalidation {
@@ -26,6 +26,11 @@ struct SharedCacheInvalidation {
     /// Every cached answer, on every server sharing the Redis (after a restore).
     func invalidateAll() async {
         await shared?.responses.invalidateAll()
+    }
+
+    /// A key revoked in the database, on every server sharing the Redis (only they remember keys).
+    func keyRevoked() async {
+        await shared?.keyRevoked()
     }
 
     func close() async {

@@ -20,6 +20,26 @@ struct RedisGCRALimiterTests {
         await client.close()
     }
 
+    @Test("the script also reads the keys it is given, missing ones as null, with or without budgets")
+    func readsKeysInTheSameCall() async throws {
+        let client = try TestRedis.client()
+        let prefix = TestRedis.prefix()
+        let limiter = RedisGCRALimiter(client: client, keyPrefix: prefix + "rl:")
+        _ = try await client.command(["SET", prefix + "a", "41"])
+        let rule = RateLimitRule(requests: 10, period: .seconds(3600), burst: 2)
+        let outcome = try await limiter.acquire(
+            [RateLimitRequest(key: "k", rule: rule)], reading: [prefix + "a", prefix + "missing"])
+        #expect(outcome.decisions.map(\.allowed) == [true])
+        #expect(outcome.reads == [.bulk(Array("41".utf8)), .null])
+        let readOnly = try await limiter.acquire([], reading: [prefix + "a"])
+        #expect(readOnly.decisions.isEmpty && readOnly.reads == [.bulk(Array("41".utf8))])
+        // A refusal reads too, and the budget's state is unchanged by the reads.
+        _ = try await limiter.acquire(key: "k", limit: rule)
+        let refused = try await limiter.acquire([RateLimitRequest(key: "k", rule: rule)], reading: [prefix + "a"])
+        #expect(refused.decisions.map(\.allowed) == [false] && refused.reads == [.bulk(Array("41".utf8))])
+        await client.close()
+    }
+
     @Test func refillsOverTime() async throws {
         let client = try TestRedis.client()
         let prefix = TestRedis.prefix()

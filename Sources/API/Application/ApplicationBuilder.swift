@@ -70,8 +70,10 @@ public func buildApplication(
     let root = router.group()
     HealthRoutes(monitor: monitor, storage: dependencies.storage, startedAt: .now, version: dependencies.version)
         .register(on: root, routes: routes)
+    let shared = dependencies.shared
     let authenticator = config.security.apiKeyEnabled
-        ? APIKeyAuthenticator(store: dependencies.storage, logger: dependencies.logger) : nil
+        ? APIKeyAuthenticator(store: dependencies.storage, remembersKeys: shared.remembersKeys, logger: dependencies.logger)
+        : nil
     let enforced = authenticator != nil
     if config.monitoring.metricsEnabled {
         let metricsGroup = router.group()
@@ -83,13 +85,12 @@ public func buildApplication(
             .register(on: metricsGroup, routes: routes)
     }
 
-    let api = router.group("/api").add(middleware: AuthMiddleware(authenticator: authenticator))
     let rateLimits = RateLimitPolicy(config.security.rateLimiting)
-    if let limiter = dependencies.shared.rateLimiter {
-        api.add(middleware: RateLimitMiddleware(limiter: limiter, policy: rateLimits, logger: dependencies.logger))
-    }
+    let api = router.group("/api").add(middleware: AdmissionMiddleware(
+        authenticator: authenticator, limiter: shared.rateLimiter, policy: rateLimits, cache: shared.cache,
+        logger: dependencies.logger))
     let admin = api.group("/admin").add(middleware: PermissionMiddleware(required: .admin, enforced: enforced))
-    KeyRoutes(store: dependencies.storage).register(on: admin, routes: routes)
+    KeyRoutes(store: dependencies.storage, shared: shared).register(on: admin, routes: routes)
     let backupAdmin = api.group().add(middleware: PermissionMiddleware(required: .admin, enforced: enforced))
     let responses = dependencies.shared.responses
     BackupRoutes(store: dependencies.storage, cache: responses).register(on: backupAdmin, routes: routes)

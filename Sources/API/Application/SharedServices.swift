@@ -10,13 +10,25 @@ public struct SharedServices: Sendable {
     public let redis: RedisClient?
     /// Nil when rate limiting is off (`RATE_LIMIT_ENABLED=false`).
     public let rateLimiter: (any RateLimiter)?
+    /// The cache behind `responses`; nil when `CACHE_ENABLED=false`.
+    public let cache: TieredCache?
     /// Cached read answers; bypassed when `CACHE_ENABLED=false`.
     public let responses: ResponseCache
 
-    public init(redis: RedisClient?, rateLimiter: (any RateLimiter)?, responses: ResponseCache) {
+    public init(redis: RedisClient?, rateLimiter: (any RateLimiter)?, cache: TieredCache?, ttl: Duration) {
         self.redis = redis
         self.rateLimiter = rateLimiter
-        self.responses = responses
+        self.cache = cache
+        self.responses = cache.map { ResponseCache(cache: $0, ttl: ttl) } ?? .disabled
+    }
+
+    /// Whether API key records may be remembered between requests: only when every request
+    /// reads their shared generation, which a revocation on any replica moves.
+    var remembersKeys: Bool { redis != nil && cache != nil }
+
+    /// Tells every replica that a key was revoked, so that none trusts its remembered copy.
+    public func keyRevoked() async {
+        await cache?.invalidate(namespace: APIKeyAuthenticator.cacheNamespace)
     }
 
     /// Builds what `config` asks for. Connects lazily: a Redis that is down at start makes
@@ -46,15 +58,11 @@ public struct SharedServices: Sendable {
                                     fallback: local, logger: logger)
             } ?? local
         }
-        var responses = ResponseCache.disabled
-        if config.cache.enabled {
-            let cache = TieredCache(
-                memory: MemoryLRUCache(capacityBytes: config.cache.sizeBytes),
-                redis: redis.map { RedisCache(client: $0, keyPrefix: config.redisKeyPrefix + "cache:", logger: logger) },
-                logger: logger)
-            responses = ResponseCache(cache: cache, ttl: config.cache.ttl)
-        }
-        return SharedServices(redis: redis, rateLimiter: rateLimiter, responses: responses)
+        let cache = config.cache.enabled ? TieredCache(
+            memory: MemoryLRUCache(capacityBytes: config.cache.sizeBytes),
+            redis: redis.map { RedisCache(client: $0, keyPrefix: config.redisKeyPrefix + "cache:", logger: logger) },
+            logger: logger) : nil
+        return SharedServices(redis: redis, rateLimiter: rateLimiter, cache: cache, ttl: config.cache.ttl)
     }
 
     /// Probes for `/health`: Redis, when configured, is optional (down means degraded).

@@ -73,6 +73,17 @@ public struct ResponseCache: Sendable {
         CacheKey(namespace: sessionNamespace(id), key: part + ":" + id)
     }
 
+    /// The namespace a read route's answer lives in, so that its generation can be read
+    /// ahead with the request's rate limits (a route missing here only costs a round trip).
+    static func namespace(method: HTTPRequest.Method, route: String?, parameters: Parameters) -> String? {
+        guard method == .get else { return nil }
+        switch route {
+        case "/api/sessions/search": return searchNamespace
+        case "/api/sessions/{id}": return parameters.get("id").map(sessionNamespace)
+        default: return nil
+        }
+    }
+
     /// A subagent session `<parent>:agent-<agent>` belongs to its parent's family: a write to
     /// either changes answers about both (a parent lists its subagents; deleting it deletes them).
     static func sessionNamespace(_ id: String) -> String {

@@ -5,6 +5,7 @@ import Storage
 /// `/api/admin/keys`: create (the secret is returned once), list (no secrets), revoke.
 struct KeyRoutes {
     let store: any KeyStore
+    let shared: SharedServices
 
     static let maxRateLimit = 1_000_000
     static let maxExpiryDays = 3650
@@ -18,6 +19,7 @@ struct KeyRoutes {
         group.delete("/keys/{id}") { _, context in
             let id = try context.parameters.require("id")
             guard try await store.revokeKey(id: id) else { throw APIError.notFound("no active key \(id)") }
+            await shared.keyRevoked()
             return Response(status: .noContent)
         }
     }

@@ -89,11 +89,35 @@ public final class RedisCache: Cache {
 
     /// The current epoch and generation of `namespace` (0 for one never invalidated).
     func generation(of namespace: String) async throws -> RedisCacheGeneration {
-        let reply = try await client.command(["MGET", epochKey, generationKey(namespace)])
-        guard let values = reply.array, values.count == 2 else {
+        let generations = try await self.generations(of: [namespace])
+        guard let generation = generations[namespace] else { throw RedisError.protocol("no generation for \(namespace)") }
+        return generation
+    }
+
+    /// The current generations of `namespaces`, in one `MGET`.
+    func generations(of namespaces: [String]) async throws -> [String: RedisCacheGeneration] {
+        let reply = try await client.command(["MGET"] + generationKeys(namespaces))
+        guard let values = reply.array, let generations = Self.generations(namespaces, values: values) else {
             throw RedisError.protocol("unexpected MGET reply \(reply)")
         }
-        return RedisCacheGeneration(epoch: values[0].integer ?? 0, namespace: values[1].integer ?? 0)
+        return generations
+    }
+
+    /// The keys holding `namespaces`' generations: the epoch's, then one per namespace.
+    func generationKeys(_ namespaces: [String]) -> [String] {
+        [epochKey] + namespaces.map(generationKey)
+    }
+
+    /// `namespaces`' generations from the values of their ``generationKeys(_:)``, in order;
+    /// nil when the values do not match the keys.
+    static func generations(_ namespaces: [String], values: [RedisValue]) -> [String: RedisCacheGeneration]? {
+        guard values.count == namespaces.count + 1 else { return nil }
+        let epoch = values[0].integer ?? 0
+        var generations: [String: RedisCacheGeneration] = [:]
+        for (namespace, value) in zip(namespaces, values.dropFirst()) {
+            generations[namespace] = RedisCacheGeneration(epoch: epoch, namespace: value.integer ?? 0)
+        }
+        return generations
     }
 
     func fetch(_ key: CacheKey, generation: RedisCacheGeneration) async throws -> [UInt8]? {
@@ -155,8 +179,9 @@ public final class RedisCache: Cache {
         """)
 }
 
-/// Which generation a value was stored under in Redis.
-struct RedisCacheGeneration: Sendable, Hashable {
+/// Which generation a value was stored under in Redis: it changes whenever its namespace,
+/// or the whole cache, is invalidated.
+public struct RedisCacheGeneration: Sendable, Hashable {
     let epoch: Int64
     let namespace: Int64
 

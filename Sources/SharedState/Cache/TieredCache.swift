@@ -122,6 +122,9 @@ public final class TieredCache: Cache {
     // MARK: - Tiers
 
     private func resolve(_ namespace: String) async -> Tier {
+        if let redis, let generation = Self.readAhead?.generation(of: namespace, in: self) {
+            return .shared(redis, generation)
+        }
         guard let redis, breaker.shouldTry() else { return .local }
         do {
             try await replayPendingInvalidations(redis)
@@ -162,6 +165,38 @@ public final class TieredCache: Cache {
         }
         redis.metrics.errors.increment()
         breaker.recordFailure(error)
+    }
+
+    // MARK: - Generations read ahead
+
+    /// The generations read ahead for the request this task serves; lookups in their
+    /// namespaces then skip their own `MGET`.
+    @TaskLocal public static var readAhead: CacheReadAhead?
+
+    /// The Redis keys holding `namespaces`' generations, for a caller that can read them in
+    /// a round trip it makes anyway (see ``readAhead(_:values:)``); nil when there is no
+    /// shared tier or it is not in use (degraded, or invalidations wait to be replayed).
+    public func generationKeys(for namespaces: [String]) -> [String]? {
+        guard let redis, !namespaces.isEmpty, !breaker.isOpen, pending.withLockedValue({ $0.isEmpty }) else { return nil }
+        return redis.generationKeys(namespaces)
+    }
+
+    /// The generations that the values read at ``generationKeys(for:)`` give.
+    public func readAhead(_ namespaces: [String], values: [RedisValue]) -> CacheReadAhead? {
+        RedisCache.generations(namespaces, values: values).map { CacheReadAhead(cache: ObjectIdentifier(self), generations: $0) }
+    }
+
+    /// Reads `namespaces`' generations itself, in one `MGET`; nil when the shared tier is
+    /// absent or not in use, or the read fails.
+    public func readAhead(_ namespaces: [String]) async -> CacheReadAhead? {
+        guard let redis, generationKeys(for: namespaces) != nil else { return nil }
+        do {
+            let generations = try await redis.generations(of: namespaces)
+            return CacheReadAhead(cache: ObjectIdentifier(self), generations: generations)
+        } catch {
+            failed(error, redis)
+            return nil
+        }
     }
 
     // MARK: - Invalidations made while Redis was down

@@ -34,11 +34,16 @@ public final class FallbackRateLimiter: RateLimiter {
     public var isDegraded: Bool { breaker.isOpen }
 
     public func acquire(_ requests: [RateLimitRequest]) async throws -> [RateLimitDecision] {
+        try await acquire(requests, reading: []).decisions
+    }
+
+    /// Reads `keys` through the primary; a request decided locally reads nothing (`reads` nil).
+    public func acquire(_ requests: [RateLimitRequest], reading keys: [String]) async throws -> RateLimitOutcome {
         if breaker.shouldTry() {
             do {
-                let decisions = try await primary.acquire(requests)
+                let outcome = try await primary.acquire(requests, reading: keys)
                 breaker.recordSuccess()
-                return decisions
+                return outcome
             } catch is CancellationError {
                 breaker.recordAbandoned()
                 throw CancellationError()
@@ -47,7 +52,7 @@ public final class FallbackRateLimiter: RateLimiter {
             }
         }
         fallbacks.increment()
-        return try await fallback.acquire(requests)
+        return RateLimitOutcome(decisions: try await fallback.acquire(requests), reads: nil)
     }
 }
 

@@ -19,9 +19,19 @@ public protocol RateLimiter: Sendable {
     /// decision is `allowed`. When some are refused, the others report what they would
     /// have left had the whole been admitted, and nothing is spent.
     func acquire(_ requests: [RateLimitRequest]) async throws -> [RateLimitDecision]
+
+    /// ``acquire(_:)``, also reading `keys` from the shared store in the same atomic step,
+    /// so that a request learns what it needs next (cache generations, say) without a
+    /// round trip of its own. `reads` is nil when the limiter has no shared store or
+    /// decided locally.
+    func acquire(_ requests: [RateLimitRequest], reading keys: [String]) async throws -> RateLimitOutcome
 }
 
 extension RateLimiter {
+    public func acquire(_ requests: [RateLimitRequest], reading keys: [String]) async throws -> RateLimitOutcome {
+        RateLimitOutcome(decisions: try await acquire(requests), reads: nil)
+    }
+
     /// Spends `cost` units of one key.
     public func acquire(key: String, limit: RateLimitRule, cost: Int) async throws -> RateLimitDecision {
         try await acquire([RateLimitRequest(key: key, rule: limit, cost: cost)])[0]
@@ -30,6 +40,18 @@ extension RateLimiter {
     /// Spends one unit.
     public func acquire(key: String, limit: RateLimitRule) async throws -> RateLimitDecision {
         try await acquire(key: key, limit: limit, cost: 1)
+    }
+}
+
+/// What ``RateLimiter/acquire(_:reading:)`` answers: one decision per request, and the
+/// values of the keys read, in order (`nil` when nothing was read).
+public struct RateLimitOutcome: Sendable {
+    public let decisions: [RateLimitDecision]
+    public let reads: [RedisValue]?
+
+    public init(decisions: [RateLimitDecision], reads: [RedisValue]?) {
+        self.decisions = decisions
+        self.reads = reads
     }
 }
 

@@ -19,28 +19,40 @@ public final class RedisGCRALimiter: RateLimiter {
 
     /// Throws ``RedisError`` when Redis cannot answer.
     public func acquire(_ requests: [RateLimitRequest]) async throws -> [RateLimitDecision] {
-        guard !requests.isEmpty else { return [] }
+        try await acquire(requests, reading: []).decisions
+    }
+
+    /// Decides `requests` and reads `keys` (taken as they are, without the limiter's
+    /// prefix) in one script call. Throws ``RedisError`` when Redis cannot answer.
+    public func acquire(_ requests: [RateLimitRequest], reading keys: [String]) async throws -> RateLimitOutcome {
+        guard !requests.isEmpty || !keys.isEmpty else { return RateLimitOutcome(decisions: [], reads: []) }
         var arguments: [String] = []
         arguments.reserveCapacity(requests.count * 3)
         for request in requests {
             arguments += [String(request.rule.emissionIntervalMicroseconds), String(request.rule.burst), String(request.cost)]
         }
-        let reply = try await Self.script.run(on: client, keys: requests.map { keyPrefix + $0.key }, arguments: arguments)
-        guard let fields = reply.array?.compactMap(\.integer), fields.count == 4 * requests.count else {
+        let reply = try await Self.script.run(
+            on: client, keys: requests.map { keyPrefix + $0.key } + keys, arguments: arguments)
+        let decided = 4 * requests.count
+        guard let values = reply.array, values.count == decided + keys.count else {
             throw RedisError.protocol("unexpected rate limit script reply \(reply)")
         }
-        return requests.indices.map { index in
+        let fields = values.prefix(decided).compactMap(\.integer)
+        guard fields.count == decided else { throw RedisError.protocol("unexpected rate limit script reply \(reply)") }
+        let decisions = requests.indices.map { index in
             let base = 4 * index
             let allowed = fields[base] == 1
             return RateLimitDecision(
                 allowed: allowed, limit: requests[index].rule.burst, remaining: Int(fields[base + 1]),
                 resetAfter: .microseconds(fields[base + 2]), retryAfter: allowed ? nil : .microseconds(fields[base + 3]))
         }
+        return RateLimitOutcome(decisions: decisions, reads: Array(values.dropFirst(decided)))
     }
 
-    /// KEYS: the TAT keys. ARGV: per key, emission interval (µs), burst, cost.
-    /// Returns per key {allowed, remaining, reset after µs, retry after µs}; mirrors
-    /// `GCRA.evaluate`, and stores the new TATs only when every key admits.
+    /// KEYS: the TAT keys, then keys to read. ARGV: per TAT key, emission interval (µs),
+    /// burst, cost. Returns per TAT key {allowed, remaining, reset after µs, retry after µs},
+    /// then each read key's value (nil when missing); mirrors `GCRA.evaluate`, and stores the
+    /// new TATs only when every key admits.
     static let script = RedisScript("""
         if redis.replicate_commands then pcall(redis.replicate_commands) end
         local clock = redis.call('TIME')
@@ -48,7 +60,9 @@ public final class RedisGCRALimiter: RateLimiter {
         local reply = {}
         local writes = {}
         local admitted = true
-        for i, key in ipairs(KEYS) do
+        local budgets = #ARGV / 3
+        for i = 1, budgets do
+          local key = KEYS[i]
           local interval = tonumber(ARGV[3 * i - 2])
           local burst = tonumber(ARGV[3 * i - 1])
           local cost = tonumber(ARGV[3 * i])
@@ -78,6 +92,9 @@ public final class RedisGCRALimiter: RateLimiter {
             local ttl_ms = math.max(1, math.ceil((write[2] - now) / 1000))
             redis.call('SET', write[1], string.format('%.0f', write[2]), 'PX', ttl_ms)
           end
+        end
+        for i = budgets + 1, #KEYS do
+          reply[#reply + 1] = redis.call('GET', KEYS[i])
         end
         return reply
         """)
