@@ -121,7 +121,12 @@ final class APIKeyAuthenticator: Sendable {
     }
 
     private static func hash(_ header: String?) throws -> String {
-        guard let secret = header?.trimmingCharacters(in: .whitespaces), APIKeySecret.isWellFormed(secret) else {
+        // Spaces and tabs trimmed by hand: Foundation's `trimmingCharacters` showed up in
+        // request profiles.
+        guard let utf8 = header?.utf8,
+              let first = utf8.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }),
+              let last = utf8.lastIndex(where: { $0 != 0x20 && $0 != 0x09 }),
+              let secret = String(utf8[first...last]), APIKeySecret.isWellFormed(secret) else {
             throw unauthorized
         }
         return APIKeySecret.hash(secret)

@@ -2,9 +2,15 @@ import Crypto
 import Foundation
 import Hummingbird
 import HummingbirdCore
+import Storage
 
-/// A short digest of a request's query parameters, the same whatever their order.
+/// A request's query parameters as one key, the same whatever their order: the canonical
+/// text itself when short, else its SHA-256 (so that keys stay small).
 enum QueryFingerprint {
+    /// Canonical texts up to this many bytes are used as they are; hashing them showed up
+    /// in the profile of cached reads.
+    static let maximumPlainBytes = 200
+
     /// Every parameter, each name and value length-prefixed so that no two different
     /// queries read the same (`q=a%26limit%3D5` is not `q=a&limit=5`).
     static func exact(_ uri: URI) -> String {
@@ -14,17 +20,7 @@ enum QueryFingerprint {
         }
         parameters.sort()
         let canonical = parameters.joined()
-        return hex(SHA256.hash(data: Data(canonical.utf8)))
-    }
-
-    private static func hex(_ digest: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(64)
-        for byte in digest {
-            bytes.append(digits[Int(byte >> 4)])
-            bytes.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        guard canonical.utf8.count > maximumPlainBytes else { return "q:" + canonical }
+        return "sha256:" + SHA256.hash(data: Data(canonical.utf8)).hexString
     }
 }
