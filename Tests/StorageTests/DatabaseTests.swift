@@ -30,6 +30,39 @@ struct DatabaseTests {
         }
     }
 
+    @Test("forEachRow streams the rows query returns, in order; a failure mid-stream throws and leaves the connection usable",
+          arguments: TestDatabase.backends)
+    func streamedRows(backend: StorageBackend) async throws {
+        try await withStorage(backend) { storage in
+            let series = backend == .sqlite
+                ? "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 2000) SELECT x, 'row ' || x AS label FROM n"
+                : "SELECT x, 'row ' || x AS label FROM generate_series(1, 2000) AS n(x)"
+            try await storage.database.read { connection in
+                let listed = try connection.query(series)
+                var streamed: [SQLRow] = []
+                try connection.forEachRow(series, []) { streamed.append($0) }
+                #expect(streamed.count == 2000)
+                #expect(streamed.map { $0["x"].int } == listed.map { $0["x"].int })
+                #expect(streamed.last?["label"].string == "row 2000")
+
+                // The body's error ends the stream; so does the database's.
+                struct Stop: Error {}
+                var seen = 0
+                #expect(throws: Stop.self) {
+                    try connection.forEachRow(series, []) { _ in
+                        seen += 1
+                        if seen == 10 { throw Stop() }
+                    }
+                }
+                #expect(seen == 10)
+                #expect(throws: StorageError.self) {
+                    try connection.forEachRow("SELECT no_such_column FROM projects", []) { _ in }
+                }
+                #expect(try connection.query("SELECT 42 AS answer").first?["answer"].int == 42)
+            }
+        }
+    }
+
     @Test("values round-trip unchanged", arguments: TestDatabase.backends)
     func valuesRoundTrip(backend: StorageBackend) async throws {
         try await withStorage(backend) { storage in

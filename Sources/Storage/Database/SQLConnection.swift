@@ -8,6 +8,11 @@ public protocol SQLConnection: AnyObject, Sendable {
     @discardableResult
     func query(_ sql: String, _ bindings: [SQLValue]) throws -> [SQLRow]
 
+    /// Runs one query and hands its rows to `body` one at a time, holding only the current
+    /// one: for results too large to keep (every entry of a long session). `body` must not
+    /// use this connection.
+    func forEachRow(_ sql: String, _ bindings: [SQLValue], _ body: (SQLRow) throws -> Void) throws
+
     /// Runs a script of several statements without parameters (migrations, pragmas).
     func executeScript(_ sql: String) throws
 

@@ -49,28 +49,61 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
         try check(result, sql: sql)
         guard let result, PQresultStatus(result) == PGRES_TUPLES_OK else { return [] }
 
-        let rowCount = PQntuples(result)
-        let columnCount = PQnfields(result)
-        let columns = (0..<columnCount).map { String(cString: PQfname(result, $0)) }
-        let types = (0..<columnCount).map { PQftype(result, $0) }
+        let columns = Self.columns(of: result)
         var rows: [SQLRow] = []
-        rows.reserveCapacity(Int(rowCount))
-        for row in 0..<rowCount {
-            var values: [SQLValue] = []
-            values.reserveCapacity(Int(columnCount))
-            for column in 0..<columnCount {
-                if PQgetisnull(result, row, column) == 1 {
-                    values.append(.null)
-                    continue
-                }
-                let length = Int(PQgetlength(result, row, column))
-                let bytes = UnsafeRawPointer(PQgetvalue(result, row, column)!).assumingMemoryBound(to: UInt8.self)
-                let text = String(decoding: UnsafeBufferPointer(start: bytes, count: length), as: UTF8.self)
-                values.append(Self.value(text, type: types[Int(column)]))
-            }
-            rows.append(SQLRow(columns: columns, values: values))
-        }
+        rows.reserveCapacity(Int(PQntuples(result)))
+        for row in 0..<PQntuples(result) { rows.append(Self.row(row, of: result, columns: columns)) }
         return rows
+    }
+
+    /// In libpq's single-row mode: the server streams the rows and libpq holds one at a time.
+    func forEachRow(_ sql: String, _ bindings: [SQLValue], _ body: (SQLRow) throws -> Void) throws {
+        guard let handle else { throw StorageError.closed }
+        let texts: [String?] = bindings.map(Self.text(of:))
+        let sent = Self.withCStrings(texts) { pointers in
+            PQsendQueryParams(handle, sql, Int32(bindings.count), nil, pointers, nil, nil, 0)
+        }
+        guard sent == 1 else { throw StorageError.unavailable(Self.firstLine(String(cString: PQerrorMessage(handle)))) }
+        PQsetSingleRowMode(handle)
+        // Every result must be taken before the connection can run anything else, including
+        // after an error (thrown once the stream is drained).
+        var failure: (any Error)?
+        var columns: [String]?
+        while let result = PQgetResult(handle) {
+            defer { PQclear(result) }
+            guard failure == nil else { continue }
+            do {
+                try check(result, sql: sql)
+                guard PQresultStatus(result) == PGRES_SINGLE_TUPLE else { continue }
+                let names = columns ?? Self.columns(of: result)
+                columns = names
+                try body(Self.row(0, of: result, columns: names))
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    private static func columns(of result: OpaquePointer) -> [String] {
+        (0..<PQnfields(result)).map { String(cString: PQfname(result, $0)) }
+    }
+
+    private static func row(_ row: Int32, of result: OpaquePointer, columns: [String]) -> SQLRow {
+        let columnCount = PQnfields(result)
+        var values: [SQLValue] = []
+        values.reserveCapacity(Int(columnCount))
+        for column in 0..<columnCount {
+            if PQgetisnull(result, row, column) == 1 {
+                values.append(.null)
+                continue
+            }
+            let length = Int(PQgetlength(result, row, column))
+            let bytes = UnsafeRawPointer(PQgetvalue(result, row, column)!).assumingMemoryBound(to: UInt8.self)
+            let text = String(decoding: UnsafeBufferPointer(start: bytes, count: length), as: UTF8.self)
+            values.append(value(text, type: PQftype(result, column)))
+        }
+        return SQLRow(columns: columns, values: values)
     }
 
     private func check(_ result: OpaquePointer?, sql: String) throws {
@@ -79,7 +112,7 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
             throw StorageError.unavailable(Self.firstLine(String(cString: PQerrorMessage(handle))))
         }
         switch PQresultStatus(result) {
-        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY, PGRES_COPY_IN, PGRES_COPY_OUT:
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_SINGLE_TUPLE, PGRES_EMPTY_QUERY, PGRES_COPY_IN, PGRES_COPY_OUT:
             return
         default:
             let message = Self.firstLine(String(cString: PQresultErrorMessage(result)))

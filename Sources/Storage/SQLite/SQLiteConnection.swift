@@ -49,6 +49,12 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
 
     @discardableResult
     func query(_ sql: String, _ bindings: [SQLValue]) throws -> [SQLRow] {
+        var rows: [SQLRow] = []
+        try forEachRow(sql, bindings) { rows.append($0) }
+        return rows
+    }
+
+    func forEachRow(_ sql: String, _ bindings: [SQLValue], _ body: (SQLRow) throws -> Void) throws {
         guard let handle else { throw StorageError.closed }
         var statement: OpaquePointer?
         let prepared = sqlite3_prepare_v2(handle, Self.numberedParameters(sql), -1, &statement, nil)
@@ -58,7 +64,6 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
         defer { sqlite3_finalize(statement) }
         try bind(bindings, to: statement, sql: sql)
 
-        var rows: [SQLRow] = []
         let columnCount = sqlite3_column_count(statement)
         let columns = (0..<columnCount).map { String(cString: sqlite3_column_name(statement, $0)) }
         while true {
@@ -67,9 +72,8 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
             guard step == SQLITE_ROW else {
                 throw error(status: step, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
             }
-            rows.append(SQLRow(columns: columns, values: (0..<columnCount).map { column(statement, $0) }))
+            try body(SQLRow(columns: columns, values: (0..<columnCount).map { column(statement, $0) }))
         }
-        return rows
     }
 
     /// Binds parameter N to `bindings[N - 1]` (the SQL says `?N` once rewritten).

@@ -72,18 +72,22 @@ struct SessionDerivation {
     /// Flags the entries on the path from the newest leaf back to the root; rewound
     /// branches and sidechains stay off it.
     private func refreshMainChain(sessionID: String) throws {
-        let rows = try connection.query(
-            "SELECT uuid, parent_uuid, timestamp, is_sidechain, is_main_chain, type FROM entries WHERE session_id = $1 ORDER BY seq",
-            .text(sessionID))
-        let nodes = rows.map {
-            ChainNode(uuid: $0["uuid"].string ?? "", parent: $0["parent_uuid"].string, timestamp: $0["timestamp"].string,
-                      isSidechain: $0["is_sidechain"].bool ?? false, inTree: !($0["uuid"].string ?? "").hasPrefix("sha256:"))
+        // Rows are streamed into compact nodes: a long session has hundreds of thousands.
+        var nodes: [ChainNode] = []
+        var flagged: [Bool] = []
+        try connection.forEachRow(
+            "SELECT uuid, parent_uuid, timestamp, is_sidechain, is_main_chain FROM entries WHERE session_id = $1 ORDER BY seq",
+            [.text(sessionID)]
+        ) { row in
+            let uuid = row[0].string ?? ""
+            nodes.append(ChainNode(uuid: uuid, parent: row[1].string, timestamp: row[2].string,
+                                   isSidechain: row[3].bool ?? false, inTree: !uuid.hasPrefix("sha256:")))
+            flagged.append(row[4].bool ?? false)
         }
         let chain = ChainNode.mainChain(nodes)
         var setOn: [String] = []
         var setOff: [String] = []
-        for (row, node) in zip(rows, nodes) {
-            let flagged = row["is_main_chain"].bool ?? false
+        for (node, flagged) in zip(nodes, flagged) {
             if chain.contains(node.uuid) && !flagged { setOn.append(node.uuid) }
             if !chain.contains(node.uuid) && flagged { setOff.append(node.uuid) }
         }
@@ -131,8 +135,8 @@ struct SessionDerivation {
     /// SHA-256 over the entry uuids in file order: changes whenever the content does.
     private func contentHash(_ id: SQLValue) throws -> String {
         var hasher = SHA256()
-        for row in try connection.query("SELECT uuid FROM entries WHERE session_id = $1 ORDER BY seq, uuid", id) {
-            hasher.update(data: Data(((row["uuid"].string ?? "") + "\n").utf8))
+        try connection.forEachRow("SELECT uuid FROM entries WHERE session_id = $1 ORDER BY seq, uuid", [id]) { row in
+            hasher.update(data: Data(((row[0].string ?? "") + "\n").utf8))
         }
         return hasher.finalize().hexString
     }
