@@ -21,8 +21,11 @@ struct SearchPlan {
         case .sqlite:
             // bm25 is lower-is-better; negate so both backends rank higher-is-better. CROSS JOIN
             // keeps the full-text index as the outer loop: with a filter on an indexed column
-            // SQLite would otherwise walk that index and re-run the MATCH for every row.
-            hitsSQL = "SELECT e.id, e.session_id, -bm25(entries_fts) AS score FROM entries_fts CROSS JOIN entries e ON e.id = entries_fts.rowid"
+            // SQLite would otherwise walk that index and re-run the MATCH for every row. Each
+            // match is joined through entries_search_filter, which covers every column used
+            // here; SQLite would otherwise read the wide entry row by its rowid.
+            hitsSQL = "SELECT e.id, e.session_id, -bm25(entries_fts) AS score"
+                + " FROM entries_fts CROSS JOIN entries e INDEXED BY entries_search_filter ON e.id = entries_fts.rowid"
             conditions.append("entries_fts MATCH \(bind(.text(FullTextQuery.fts5(request.query))))")
         case .postgres:
             hitsSQL = "SELECT e.id, e.session_id, ts_rank_cd(e.search_vector, q.query) AS score"
