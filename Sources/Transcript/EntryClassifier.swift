@@ -130,10 +130,7 @@ enum EntryClassifier {
     }
 
     private static func compactJSON(_ value: Any?) -> String {
-        guard let value, JSONSerialization.isValidJSONObject(value),
-              let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])
-        else { return "" }
-        return String(decoding: data, as: UTF8.self)
+        value.flatMap(CompactJSON.text) ?? ""
     }
 
     private static func int(_ value: Any?) -> Int64 {
