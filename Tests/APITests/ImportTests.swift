@@ -1,5 +1,5 @@
 import Foundation
-import Ingest
+@testable import Ingest
 import Storage
 import TestSupport
 import Testing
@@ -29,6 +29,26 @@ struct ImportTests {
             #expect(again.counts.inserted == 0)
             #expect(again.counts.duplicates == first.counts.inserted)
         }
+        // Slices written in many small pieces, each parsed while the one before is written.
+        try await TestDatabase.withMigratedStorage(backend) { storage in
+            let importer = TranscriptFileImporter(
+                sink: DatabaseSink(store: storage, destination: "test", redact: true, maxLineBytes: 16 << 20, pieceBytes: 20_000),
+                maxLineBytes: 16 << 20)
+            let result = await importer.importFile(file)
+            #expect(result.error == nil)
+            let pieced = try await IngestTests.snapshot(storage)
+            #expect(pieced == reference)
+        }
+    }
+
+    @Test("a slice is cut into pieces at line ends; the last piece keeps a torn line")
+    func pieces() {
+        let bytes = Array("aaaa\nbb\ncccccc\ndd".utf8)
+        let pieces = DatabaseSink.pieces(of: bytes, size: 3)
+        #expect(pieces == [0..<5, 5..<8, 8..<15, 15..<17])
+        #expect(pieces.map { bytes[$0].last } == [0x0A, 0x0A, 0x0A, UInt8(ascii: "d")])
+        #expect(DatabaseSink.pieces(of: bytes, size: 100) == [0..<17])
+        #expect(DatabaseSink.pieces(of: Array("x\n".utf8), size: 1) == [0..<2])
     }
 
     @Test("reading on from an offset stores only what follows; a torn last line waits until it is complete",

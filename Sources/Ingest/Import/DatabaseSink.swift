@@ -14,32 +14,71 @@ public final class DatabaseSink: TranscriptSink, @unchecked Sendable {
     private let lock = NSLock()
     private var underived: Set<String> = []
 
-    public init(store: any SessionStore, destination: String, redact: Bool, maxLineBytes: Int) {
+    public init(store: any SessionStore, destination: String, redact: Bool, maxLineBytes: Int, pieceBytes: Int = 256 * 1024) {
         self.store = store
         self.destination = destination
         self.redact = redact
         self.maxLineBytes = maxLineBytes
+        self.pieceBytes = max(1, pieceBytes)
     }
 
+    /// A slice is parsed and written in pieces of about this many bytes, cut at line ends,
+    /// so that parsing one piece overlaps writing the one before.
+    public let pieceBytes: Int
+
     public func store(_ bytes: [UInt8], offset: Int64, fileSessionID: String, endOfFile: Bool) async throws -> SliceOutcome {
-        var accumulator = IngestAccumulator(
-            startOffset: offset, redact: redact, limits: .init(maxLineBytes: maxLineBytes), fallbackSessionID: fileSessionID)
-        try accumulator.feed(bytes)
-        let (batches, report) = try accumulator.finish(acceptUnterminatedTail: endOfFile)
         var outcome = SliceOutcome()
-        for stored in try await store.ingest(batches, deriving: false) {
-            outcome.counts.sessions.insert(stored.sessionID)
-            outcome.counts.inserted += stored.inserted
-            outcome.counts.duplicates += stored.duplicates
+        outcome.nextOffset = offset
+        // The write of the previous piece, running on the database's threads while this
+        // task parses the next; always awaited before returning, so none outlives the call.
+        var writing: Task<[IngestOutcome], any Error>?
+        do {
+            let pieces = Self.pieces(of: bytes, size: pieceBytes)
+            for (index, range) in pieces.enumerated() {
+                var accumulator = IngestAccumulator(
+                    startOffset: offset + Int64(range.lowerBound), redact: redact,
+                    limits: .init(maxLineBytes: maxLineBytes), fallbackSessionID: fileSessionID)
+                try accumulator.feed(bytes[range])
+                let (batches, report) = try accumulator.finish(acceptUnterminatedTail: endOfFile && index == pieces.count - 1)
+                if let previous = writing { add(try await previous.value, to: &outcome) }
+                writing = Task { [store] in try await store.ingest(batches, deriving: false) }
+                outcome.counts.lines += report.lines
+                outcome.counts.malformed += report.malformedCount
+                outcome.counts.redactions += report.redactions
+                outcome.nextOffset = report.nextOffset
+            }
+            if let last = writing { add(try await last.value, to: &outcome) }
+        } catch {
+            _ = try? await writing?.value
+            throw error
         }
         // Every session the slice touched, duplicates-only ones too: a run cut off before its
         // flush stored entries that the next run finds already there, still to be derived.
         lock.withLock { underived.formUnion(outcome.counts.sessions) }
-        outcome.counts.lines = report.lines
-        outcome.counts.malformed = report.malformedCount
-        outcome.counts.redactions = report.redactions
-        outcome.nextOffset = report.nextOffset
         return outcome
+    }
+
+    private func add(_ stored: [IngestOutcome], to outcome: inout SliceOutcome) {
+        for session in stored {
+            outcome.counts.sessions.insert(session.sessionID)
+            outcome.counts.inserted += session.inserted
+            outcome.counts.duplicates += session.duplicates
+        }
+    }
+
+    /// `bytes` cut into ranges of at least `size` bytes that each end just after a newline,
+    /// the last taking whatever remains (a torn line included).
+    static func pieces(of bytes: [UInt8], size: Int) -> [Range<Int>] {
+        var pieces: [Range<Int>] = []
+        var start = 0
+        while bytes.count - start > size,
+              let newline = bytes[(start + size - 1)...].firstIndex(of: UInt8(ascii: "\n")),
+              newline + 1 < bytes.count {
+            pieces.append(start..<(newline + 1))
+            start = newline + 1
+        }
+        pieces.append(start..<bytes.count)
+        return pieces
     }
 
     public func flush() async throws -> Set<String> {
