@@ -38,7 +38,13 @@ struct SearchPlan {
         if let session = request.sessionID { conditions.append("e.session_id = \(bind(.text(session)))") }
         if let branch = request.branch { conditions.append("e.git_branch = \(bind(.text(branch)))") }
         if let tool = request.toolName { conditions.append("e.tool_name = \(bind(.text(tool)))") }
-        if request.errorsOnly { conditions.append("e.is_error") }
+        if request.errorsOnly {
+            conditions.append("e.is_error")
+            // Few entries are errors: on SQLite each match is checked against their short
+            // list (entries_errors) before it is joined to its entry. PostgreSQL intersects
+            // the same partial index with the full-text index by itself.
+            if backend == .sqlite { conditions.append("+entries_fts.rowid IN (SELECT id FROM entries WHERE is_error)") }
+        }
         if let from = request.from { conditions.append("e.timestamp >= \(bind(.text(from)))") }
         if let to = request.to { conditions.append("e.timestamp <= \(bind(.text(to)))") }
         if let project = request.project {
@@ -56,8 +62,11 @@ struct SearchPlan {
         let snippetSQL: String
         switch backend {
         case .sqlite:
+            // `+rowid` keeps the id list out of FTS5's hands: given `rowid IN (…)`, SQLite runs
+            // the full-text query once per id, and a prefix query rebuilds its merged doclist
+            // each time (60 snippets of `migrat*`: 15–30 ms, against 2–3 ms for one pass).
             snippetSQL = "SELECT rowid AS id, snippet(entries_fts, 0, '<mark>', '</mark>', '…', 24) AS snippet"
-                + " FROM entries_fts WHERE entries_fts MATCH $1 AND rowid IN (\(placeholders))"
+                + " FROM entries_fts WHERE entries_fts MATCH $1 AND +rowid IN (\(placeholders))"
         case .postgres:
             snippetSQL = "SELECT e.id, ts_headline('english', e.text, to_tsquery('english', $1),"
                 + " 'StartSel=<mark>, StopSel=</mark>, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"') AS snippet"
