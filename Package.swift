@@ -25,6 +25,7 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CMalloc"),
 
         // Domain and infrastructure modules.
         .target(
@@ -84,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "cci",
             dependencies: [
-                "API", "ServiceConfig", "Storage", "Ingest", "Ollama", "Compression",
+                "API", "ServiceConfig", "Storage", "Ingest", "Ollama", "Compression", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
