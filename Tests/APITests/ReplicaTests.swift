@@ -231,6 +231,31 @@ struct ReplicaTests {
         server.stop()
     }
 
+    @Test("with Redis stopped, remembered keys are checked in the database: a key revoked there is refused at once")
+    func revocationDuringOutage() async throws {
+        _ = try TestServices.requireRedisURL()
+        let server = try RedisProcess()
+        let environment = ["REDIS_URL": server.url, "REDIS_KEY_PREFIX": "cci-outage-\(UUID().uuidString.prefix(8)):"]
+        try await TestApp.runReplicas(environment: environment) { replicas, storage in
+            let created = try await replicas[0].execute(
+                uri: "/api/admin/keys", method: .post,
+                headers: [.contentType: "application/json", .init("X-API-Key")!: TestApp.adminSecret],
+                body: ByteBuffer(string: #"{"name": "partitioned", "permissions": ["read:sessions"]}"#))
+            let body = try TestApp.json(created)
+            let (secret, id) = (try #require(body["key"] as? String), try #require(body["id"] as? String))
+            for _ in 0..<3 {
+                for replica in replicas { #expect(try await C.get(replica, "/api/sessions", key: secret).status == .ok) }
+            }
+            server.stop()
+            // Straight in the database, as `cci keys revoke` without Redis does: nothing moves
+            // the generation, and nothing needs to while Redis cannot vouch for remembered keys.
+            #expect(try await storage.revokeKey(id: id))
+            for replica in replicas { #expect(try await C.get(replica, "/api/sessions", key: secret).status == .unauthorized) }
+            #expect(try await C.get(replicas[1], "/api/sessions", key: TestApp.adminSecret).status == .ok)
+        }
+        server.stop()
+    }
+
     @Test("a frozen Redis (connections accepted, nothing answered) costs a short timeout, not a stalled request")
     func frozenRedis() async throws {
         _ = try TestServices.requireRedisURL()
