@@ -36,8 +36,8 @@ public struct ApplicationDependencies: Sendable {
 /// Builds the HTTP application: middleware in order, routes, background services.
 ///
 /// Middleware order, outermost first: request id → security headers → log and metrics →
-/// JSON errors → CORS → body limit → handler timeout; then, on `/api` routes,
-/// authentication, rate limiting and each route group's permission check.
+/// JSON errors → CORS → body limit → handler timeout; then, on `/api` routes, admission
+/// (key, rate limits and cache read-ahead) and each route group's permission check.
 public func buildApplication(
     _ dependencies: ApplicationDependencies,
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
