@@ -9,8 +9,8 @@ import SharedState
 /// With Redis this is one round trip: the rate-limit script reads the generations too,
 /// and the key comes from memory unless a revocation moved its generation.
 ///
-/// Refusals: 401 for a missing or bad key (before any budget is spent), 429 `rate_limited`
-/// when a budget is exhausted. Every response it lets through, `APIError`s included,
+/// Refusals: 401 for a missing or bad key (before any budget is spent, but for a remembered
+/// key found revoked by the round trip itself), 429 `rate_limited` when a budget is exhausted. Every response it lets through, `APIError`s included,
 /// carries `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` for the most
 /// restrictive budget; a 429 adds `Retry-After` (whole seconds, rounded up).
 struct AdmissionMiddleware: RouterMiddleware {
