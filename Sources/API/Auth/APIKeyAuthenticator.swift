@@ -46,7 +46,7 @@ final class APIKeyAuthenticator: Sendable {
         let hash: String
         let expiry: Date?
         /// The generation it was remembered under; nil when it was just read from the database.
-        let generation: RedisCacheGeneration?
+        var generation: RedisCacheGeneration?
         let loadedAt: ContinuousClock.Instant
     }
 
@@ -70,7 +70,8 @@ final class APIKeyAuthenticator: Sendable {
     func candidate(_ header: String?) async throws -> Candidate {
         let hash = try Self.hash(header)
         if let known = remembered?.withLockedValue({ $0[hash] }), ContinuousClock.now - known.loadedAt < Self.rememberFor {
-            return try Self.checked(known, now: Date())
+            try Self.check(known, now: Date())
+            return known
         }
         return try await load(hash, rememberUnder: newestGeneration.withLockedValue { $0 })
     }
@@ -92,7 +93,7 @@ final class APIKeyAuthenticator: Sendable {
             current = try await load(candidate.hash, rememberUnder: generation)
         }
         let now = Date()
-        _ = try Self.checked(current, now: now)
+        try Self.check(current, now: now)
         await touch(current.record.id, at: now)
         return current.record
     }
@@ -105,13 +106,14 @@ final class APIKeyAuthenticator: Sendable {
         let loaded = Candidate(
             record: key, hash: hash, expiry: key.expiresAt.flatMap(Timestamp.parse), generation: nil, loadedAt: .now)
         do {
-            _ = try Self.checked(loaded, now: Date())
+            try Self.check(loaded, now: Date())
         } catch {
             forget(hash)
             throw error
         }
         if let generation, let remembered {
-            let entry = Candidate(record: key, hash: hash, expiry: loaded.expiry, generation: generation, loadedAt: loaded.loadedAt)
+            var entry = loaded
+            entry.generation = generation
             remembered.withLockedValue { keys in
                 if keys.count >= Self.maximumRemembered { keys.removeAll() }
                 keys[hash] = entry
@@ -136,10 +138,9 @@ final class APIKeyAuthenticator: Sendable {
         _ = remembered?.withLockedValue { $0.removeValue(forKey: hash) }
     }
 
-    private static func checked(_ candidate: Candidate, now: Date) throws -> Candidate {
+    private static func check(_ candidate: Candidate, now: Date) throws {
         if candidate.record.revokedAt != nil { throw unauthorized }
         if let expiry = candidate.expiry, expiry <= now { throw unauthorized }
-        return candidate
     }
 
     private func touch(_ id: String, at date: Date) async {

@@ -10,9 +10,10 @@ import SharedState
 /// and the key comes from memory unless a revocation moved its generation.
 ///
 /// Refusals: 401 for a missing or bad key (before any budget is spent, but for a remembered
-/// key found revoked by the round trip itself), 429 `rate_limited` when a budget is exhausted. Every response it lets through, `APIError`s included,
-/// carries `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` for the most
-/// restrictive budget; a 429 adds `Retry-After` (whole seconds, rounded up).
+/// key found revoked by the round trip itself), 429 `rate_limited` when a budget is
+/// exhausted. Every response it lets through, `APIError`s included, carries
+/// `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` for the most restrictive
+/// budget; a 429 adds `Retry-After` (whole seconds, rounded up).
 struct AdmissionMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     /// Nil when authentication is off.
@@ -58,26 +59,30 @@ struct AdmissionMiddleware: RouterMiddleware {
             context.apiKey = try await authenticator.confirm(
                 candidate, generation: readAhead?.generation(of: APIKeyAuthenticator.cacheNamespace))
         }
-        guard let decisions, !decisions.isEmpty else {
-            return try await TieredCache.$readAhead.withValue(readAhead) { try await next(request, context) }
+        let limitHeaders = try decisions.flatMap(Self.admit)
+        do {
+            var response = try await TieredCache.$readAhead.withValue(readAhead) { try await next(request, context) }
+            for field in limitHeaders ?? [:] { response.headers[field.name] = field.value }
+            return response
+        } catch var error as APIError {
+            for field in limitHeaders ?? [:] { error.headers[field.name] = field.value }
+            throw error
         }
+    }
 
-        let (shown, level) = Self.mostRestrictive(decisions)
-        let headers = Self.headers(for: shown)
+    /// The `RateLimit-*` headers of the most restrictive budget, or the 429 when it refuses;
+    /// nil when no budget was decided.
+    static func admit(_ decisions: [(RateLimitDecision, RateLimitPolicy.Level)]) throws -> HTTPFields? {
+        guard !decisions.isEmpty else { return nil }
+        let (shown, level) = mostRestrictive(decisions)
+        let headers = headers(for: shown)
         guard shown.allowed else {
             var refusal = headers
             refusal[.retryAfter] = String(shown.retryAfterSeconds ?? 1)
             throw APIError(.tooManyRequests, code: "rate_limited",
-                           Self.message(level, retryAfter: shown.retryAfterSeconds ?? 1), headers: refusal)
+                           message(level, retryAfter: shown.retryAfterSeconds ?? 1), headers: refusal)
         }
-        do {
-            var response = try await TieredCache.$readAhead.withValue(readAhead) { try await next(request, context) }
-            for field in headers { response.headers[field.name] = field.value }
-            return response
-        } catch var error as APIError {
-            for field in headers { error.headers[field.name] = field.value }
-            throw error
-        }
+        return headers
     }
 
     /// The refusal that lasts longest, or, when all admit, the budget with least left.

@@ -177,8 +177,14 @@ public final class TieredCache: Cache {
     /// a round trip it makes anyway (see ``readAhead(_:values:)``); nil when there is no
     /// shared tier or it is not in use (degraded, or invalidations wait to be replayed).
     public func generationKeys(for namespaces: [String]) -> [String]? {
-        guard let redis, !namespaces.isEmpty, !breaker.isOpen, pending.withLockedValue({ $0.isEmpty }) else { return nil }
+        guard !namespaces.isEmpty, let redis = sharedTierInUse else { return nil }
         return redis.generationKeys(namespaces)
+    }
+
+    /// The Redis tier, unless it is degraded or invalidations wait to be replayed to it.
+    private var sharedTierInUse: RedisCache? {
+        guard let redis, !breaker.isOpen, pending.withLockedValue({ $0.isEmpty }) else { return nil }
+        return redis
     }
 
     /// The generations that the values read at ``generationKeys(for:)`` give.
@@ -189,7 +195,7 @@ public final class TieredCache: Cache {
     /// Reads `namespaces`' generations itself, in one `MGET`; nil when the shared tier is
     /// absent or not in use, or the read fails.
     public func readAhead(_ namespaces: [String]) async -> CacheReadAhead? {
-        guard let redis, generationKeys(for: namespaces) != nil else { return nil }
+        guard !namespaces.isEmpty, let redis = sharedTierInUse else { return nil }
         do {
             let generations = try await redis.generations(of: namespaces)
             return CacheReadAhead(cache: ObjectIdentifier(self), generations: generations)

@@ -34,11 +34,10 @@ public final class RedisGCRALimiter: RateLimiter {
         let reply = try await Self.script.run(
             on: client, keys: requests.map { keyPrefix + $0.key } + keys, arguments: arguments)
         let decided = 4 * requests.count
-        guard let values = reply.array, values.count == decided + keys.count else {
+        guard let values = reply.array, values.count == decided + keys.count,
+              case let fields = values.prefix(decided).compactMap(\.integer), fields.count == decided else {
             throw RedisError.protocol("unexpected rate limit script reply \(reply)")
         }
-        let fields = values.prefix(decided).compactMap(\.integer)
-        guard fields.count == decided else { throw RedisError.protocol("unexpected rate limit script reply \(reply)") }
         let decisions = requests.indices.map { index in
             let base = 4 * index
             let allowed = fields[base] == 1
