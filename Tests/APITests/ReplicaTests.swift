@@ -44,21 +44,27 @@ struct ReplicaTests {
     func revocation(backend: StorageBackend) async throws {
         let redis = try TestServices.requireRedisURL()
         try await TestApp.runReplicas(backend: backend, environment: ["REDIS_URL": redis]) { replicas, _ in
-            let created = try await replicas[0].execute(
-                uri: "/api/admin/keys", method: .post,
-                headers: [.contentType: "application/json", .init("X-API-Key")!: TestApp.adminSecret],
-                body: ByteBuffer(string: #"{"name": "roaming", "permissions": ["read:sessions"]}"#))
-            let body = try TestApp.json(created)
-            let (secret, id) = (try #require(body["key"] as? String), try #require(body["id"] as? String))
-            // Used a few times on each replica, so that both remember it.
-            for _ in 0..<3 {
-                for replica in replicas { #expect(try await C.get(replica, "/api/sessions/search?q=x", key: secret).status == .ok) }
-            }
+            let (secret, id) = try await Self.rememberedKey(on: replicas, reading: "/api/sessions/search?q=x")
             let revoked = try await replicas[0].execute(uri: "/api/admin/keys/\(id)", method: .delete, headers: TestApp.admin)
             #expect(revoked.status == .noContent)
             #expect(try await C.get(replicas[1], "/api/sessions", key: secret).status == .unauthorized)
             #expect(try await C.get(replicas[0], "/api/sessions", key: secret).status == .unauthorized)
         }
+    }
+
+    /// A read key made through the admin API on the first replica and used a few times on
+    /// each, so that every replica remembers it; its secret and id.
+    static func rememberedKey(on replicas: [any TestClientProtocol], reading path: String) async throws -> (String, String) {
+        let created = try await replicas[0].execute(
+            uri: "/api/admin/keys", method: .post,
+            headers: [.contentType: "application/json", .init("X-API-Key")!: TestApp.adminSecret],
+            body: ByteBuffer(string: #"{"name": "roaming", "permissions": ["read:sessions"]}"#))
+        let body = try TestApp.json(created)
+        let (secret, id) = (try #require(body["key"] as? String), try #require(body["id"] as? String))
+        for _ in 0..<3 {
+            for replica in replicas { #expect(try await C.get(replica, path, key: secret).status == .ok) }
+        }
+        return (secret, id)
     }
 
     @Test("a write through one replica invalidates the other's cached answers", arguments: TestDatabase.backends)
@@ -237,15 +243,7 @@ struct ReplicaTests {
         let server = try RedisProcess()
         let environment = ["REDIS_URL": server.url, "REDIS_KEY_PREFIX": "cci-outage-\(UUID().uuidString.prefix(8)):"]
         try await TestApp.runReplicas(environment: environment) { replicas, storage in
-            let created = try await replicas[0].execute(
-                uri: "/api/admin/keys", method: .post,
-                headers: [.contentType: "application/json", .init("X-API-Key")!: TestApp.adminSecret],
-                body: ByteBuffer(string: #"{"name": "partitioned", "permissions": ["read:sessions"]}"#))
-            let body = try TestApp.json(created)
-            let (secret, id) = (try #require(body["key"] as? String), try #require(body["id"] as? String))
-            for _ in 0..<3 {
-                for replica in replicas { #expect(try await C.get(replica, "/api/sessions", key: secret).status == .ok) }
-            }
+            let (secret, id) = try await Self.rememberedKey(on: replicas, reading: "/api/sessions")
             server.stop()
             // Straight in the database, as `cci keys revoke` without Redis does: nothing moves
             // the generation, and nothing needs to while Redis cannot vouch for remembered keys.

@@ -11,15 +11,17 @@ import Testing
 /// `cci keys revoke`, still holds on the next request.
 @Suite("One Redis round trip per request", .enabled(if: TestServices.runRedis))
 struct RedisRoundTripTests {
-    @Test("an authenticated, rate-limited, cached read costs one Redis command; cci keys revoke holds at once")
-    func oneCommandPerRead() async throws {
+    /// With rate limiting off the one command is an `MGET` of the same generations.
+    @Test("an authenticated cached read costs one Redis command, rate limited or not; cci keys revoke holds at once",
+          arguments: [true, false])
+    func oneCommandPerRead(rateLimited: Bool) async throws {
         let folder = try TestPaths.temporaryDirectory("cci-redis-round-trip")
         let admin = "cci_" + String(repeating: "a7", count: 21) + "b"
         let environment = [
             "SERVER_HOST": "127.0.0.1", "SERVER_PORT": "0", "OLLAMA_ENABLED": "false",
             "DATABASE_PATH": folder.appendingPathComponent("cci.db").path, "ADMIN_API_KEY": admin,
             // No health probe of Redis during the count.
-            "HEALTH_CHECK_INTERVAL": "1h", "RATE_LIMIT_BURST": "1000",
+            "HEALTH_CHECK_INTERVAL": "1h", "RATE_LIMIT_BURST": "1000", "RATE_LIMIT_ENABLED": String(rateLimited),
             "REDIS_URL": try TestServices.requireRedisURL(), "REDIS_KEY_PREFIX": "cci-test:\(UUID().uuidString.prefix(8)):",
         ]
         let child = try CLIProcess(["serve"], environment: environment)
