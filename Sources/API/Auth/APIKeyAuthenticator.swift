@@ -12,7 +12,7 @@ import Storage
 /// shared cache namespace ``cacheNamespace``, which every revocation moves: a request
 /// takes its key from memory, reads the namespace's current generation in the round trip
 /// that decides its rate limits, and goes back to the database only when the generation
-/// has moved, could not be read, or the record is older than ``rememberFor``.
+/// has moved, could not be read, or the record is older than `rememberFor` (30 s).
 ///
 /// No key, an unknown key, an expired key and a revoked key all get the same 401 message,
 /// so a caller learns nothing about which keys exist.
@@ -25,7 +25,8 @@ final class APIKeyAuthenticator: Sendable {
     /// The longest a key is trusted from memory: bounds how long a revocation made by a
     /// replica cut off from Redis (which moves the generation only once it is back) can go
     /// unseen by the others.
-    static let rememberFor: Duration = .seconds(30)
+    static let defaultRememberFor: Duration = .seconds(30)
+    private let rememberFor: Duration
 
     private let store: any KeyStore
     private let logger: Logger
@@ -52,9 +53,10 @@ final class APIKeyAuthenticator: Sendable {
 
     /// - Parameter remembersKeys: remember key records between requests; only safe when
     ///   every request confirms them against a shared generation (``confirm(_:generation:)``).
-    init(store: any KeyStore, remembersKeys: Bool = false, logger: Logger) {
+    init(store: any KeyStore, remembersKeys: Bool = false, rememberFor: Duration = defaultRememberFor, logger: Logger) {
         self.store = store
         self.remembered = remembersKeys ? NIOLockedValueBox([:]) : nil
+        self.rememberFor = rememberFor
         self.logger = logger
     }
 
@@ -69,7 +71,7 @@ final class APIKeyAuthenticator: Sendable {
     /// one must go through ``confirm(_:generation:)`` before it is trusted.
     func candidate(_ header: String?) async throws -> Candidate {
         let hash = try Self.hash(header)
-        if let known = remembered?.withLockedValue({ $0[hash] }), ContinuousClock.now - known.loadedAt < Self.rememberFor {
+        if let known = remembered?.withLockedValue({ $0[hash] }), ContinuousClock.now - known.loadedAt < rememberFor {
             try Self.check(known, now: Date())
             return known
         }
