@@ -39,7 +39,11 @@ public struct TranscriptLineParser: Sendable {
         var entry = EntryClassifier.classify(fields, raw: raw)
         for call in entry.toolCalls { if let id = call.id { toolNames[id] = call.name } }
         if entry.kind == .toolResult, let id = entry.toolUseID { entry.toolName = toolNames[id] }
-        if entry.text.count > Self.maxTextLength { entry.text = String(entry.text.prefix(Self.maxTextLength)) }
+        // Bytes first: counting characters walks every grapheme, and no text has more
+        // characters than UTF-8 bytes.
+        if entry.text.utf8.count > Self.maxTextLength && entry.text.count > Self.maxTextLength {
+            entry.text = String(entry.text.prefix(Self.maxTextLength))
+        }
         return .success(entry)
     }
 }

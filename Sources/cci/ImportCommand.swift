@@ -47,9 +47,7 @@ struct ImportCommand: AsyncParsableCommand {
                 throw ValidationError("--server must be an http:// or https:// URL, such as http://localhost:8080; got '\(server)'")
             }
             let sink = ServerSink(server: url, apiKey: apiKey ?? ProcessInfo.processInfo.environment["CCI_API_KEY"])
-            // Each slice is one request: larger slices than a direct import's, to spend less
-            // on requests.
-            try await importAll(roots, into: sink, maxLineBytes: config.ingest.maxLineBytes, sliceBytes: 8 << 20)
+            try await importAll(roots, into: sink, maxLineBytes: config.ingest.maxLineBytes)
         } else {
             let cache = try SharedCacheInvalidation(config: config)
             do {
@@ -67,12 +65,12 @@ struct ImportCommand: AsyncParsableCommand {
         }
     }
 
-    private func importAll(_ roots: [URL], into sink: any TranscriptSink, maxLineBytes: Int, sliceBytes: Int = TranscriptFileImporter.defaultSliceBytes) async throws {
+    private func importAll(_ roots: [URL], into sink: any TranscriptSink, maxLineBytes: Int) async throws {
         var offsets = try ImportOffsets(
             file: state.map { URL(fileURLWithPath: $0) } ?? ImportOffsets.defaultFile(), destination: sink.destination)
         if rescan { offsets.forgetAll() }
         var run = ImportRun(
-            roots: roots, importer: TranscriptFileImporter(sink: sink, maxLineBytes: maxLineBytes, sliceBytes: sliceBytes),
+            roots: roots, importer: TranscriptFileImporter(sink: sink, maxLineBytes: maxLineBytes),
             offsets: offsets, output: ImportOutput(plain: plain))
         let tally = try await run.importOnce()
         if watch {

@@ -55,6 +55,10 @@ struct DatabaseTests {
                     }
                 }
                 #expect(seen == 10)
+                // Run again, the same SQL starts from its first row (SQLite keeps the statement).
+                var again = 0
+                try connection.forEachRow(series, []) { _ in again += 1 }
+                #expect(again == 2000)
                 #expect(throws: StorageError.self) {
                     try connection.forEachRow("SELECT no_such_column FROM projects", []) { _ in }
                 }
@@ -160,6 +164,48 @@ struct DatabaseTests {
             guard case StorageError.unavailable(let message) = error else { return false }
             return !message.isEmpty
         }
+        await database.close()
+    }
+
+    @Test("statements run again see schema changes, and many one-off statements leave the connection working",
+          arguments: TestDatabase.backends)
+    func keptStatements(backend: StorageBackend) async throws {
+        try await withStorage(backend) { storage in
+            try await storage.database.write { connection in
+                try connection.executeScript("CREATE TABLE kept (a INTEGER)")
+                try connection.query("INSERT INTO kept (a) VALUES ($1)", .integer(1))
+                #expect(try connection.query("SELECT * FROM kept").first?.columns == ["a"])
+                try connection.executeScript("ALTER TABLE kept ADD COLUMN b TEXT DEFAULT 'new'")
+                let row = try connection.query("SELECT * FROM kept").first
+                #expect(row?.columns == ["a", "b"])
+                #expect(row?["b"].string == "new")
+                // Past the number of statements SQLite keeps, each still answers its own.
+                for n in 0..<150 {
+                    #expect(try connection.query("SELECT \(n) + $1 AS n", .integer(1)).first?["n"].int == n + 1)
+                }
+                #expect(try connection.query("SELECT count(*) AS n FROM kept").first?["n"].int == 1)
+                try connection.executeScript("DROP TABLE kept")
+            }
+        }
+    }
+
+    @Test("SQLite: committed pages reach the database file beside the writer, before it closes")
+    func walCheckpointedInBackground() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cci-wal-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("wal.db").path
+        let database = try Database.sqlite(path: path, readers: 1)
+        try await database.write { try $0.executeScript("CREATE TABLE blobs (b BLOB)") }
+        // 1,600 rows of 4 KB, each on a page of its own or more: past the 1,000-page threshold.
+        for _ in 0..<4 {
+            try await database.write { connection in
+                for _ in 0..<400 { try connection.query("INSERT INTO blobs (b) VALUES (randomblob(4000))") }
+            }
+        }
+        func databaseFileBytes() -> Int { (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 }
+        let deadline = ContinuousClock.now + .seconds(20)
+        while databaseFileBytes() < 6_000_000 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(databaseFileBytes() >= 6_000_000, "the WAL was not checkpointed into the database file")
         await database.close()
     }
 

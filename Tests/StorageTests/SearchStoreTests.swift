@@ -121,6 +121,21 @@ struct SearchStoreTests {
         }
     }
 
+    @Test("an entry is indexed once however often it is stored; new entries stored beside known ones are indexed",
+          arguments: TestDatabase.backends)
+    func storedAgain(backend: StorageBackend) async throws {
+        try await withCorpus(backend) { storage in
+            _ = try await storage.ingest(TestFixtures.searchCorpus)
+            var billing = TestFixtures.searchCorpus[1]
+            billing.entries.insert(
+                TestFixtures.entry("b4", "assistant_text", "Archived invoices move to cold storage", seq: 3, branch: "invoices"), at: 1)
+            _ = try await storage.ingest([billing])
+            try await expectHits(storage, "invoices", ["b1", "b2", "b3", "b4"])
+            try await expectHits(storage, "cold storage", ["b4"])
+            try await expectHits(storage, "token", ["a2", "b2"])
+        }
+    }
+
     @Test("deleting a session removes it from the index", arguments: TestDatabase.backends)
     func deleteUnindexes(backend: StorageBackend) async throws {
         try await withCorpus(backend) { storage in

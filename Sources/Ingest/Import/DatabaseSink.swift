@@ -14,7 +14,7 @@ public final class DatabaseSink: TranscriptSink, @unchecked Sendable {
     private let lock = NSLock()
     private var underived: Set<String> = []
 
-    public init(store: any SessionStore, destination: String, redact: Bool, maxLineBytes: Int, pieceBytes: Int = 256 * 1024) {
+    public init(store: any SessionStore, destination: String, redact: Bool, maxLineBytes: Int, pieceBytes: Int = 512 * 1024) {
         self.store = store
         self.destination = destination
         self.redact = redact
@@ -23,7 +23,9 @@ public final class DatabaseSink: TranscriptSink, @unchecked Sendable {
     }
 
     /// A slice is parsed and written in pieces of about this many bytes, cut at line ends,
-    /// so that parsing one piece overlaps writing the one before.
+    /// so that parsing one piece overlaps writing the one before; each piece is one
+    /// transaction. 512 KB: larger transactions rewrite fewer index pages (256 KB: 15.3–16.3 s
+    /// for 300 MB, 512 KB: 13.5–16.2 s), larger pieces hold more in memory (1 MB: +30 MB).
     public let pieceBytes: Int
 
     public func store(_ bytes: [UInt8], offset: Int64, fileSessionID: String, endOfFile: Bool) async throws -> SliceOutcome {

@@ -17,12 +17,15 @@ public final class Database: Sendable {
     let location: String
     private let readers: ConnectionPool
     private let writer: ConnectionPool
+    /// SQLite only: checkpoints the WAL beside the writer rather than inside its commits.
+    private let checkpointer: WALCheckpointer?
 
-    private init(backend: StorageBackend, location: String, readers: ConnectionPool, writer: ConnectionPool) {
+    private init(backend: StorageBackend, location: String, readers: ConnectionPool, writer: ConnectionPool, checkpointer: WALCheckpointer? = nil) {
         self.backend = backend
         self.location = location
         self.readers = readers
         self.writer = writer
+        self.checkpointer = checkpointer
     }
 
     /// Opens (creating if needed) the SQLite file at `path`; its folder is created too.
@@ -39,12 +42,16 @@ public final class Database: Sendable {
         // Open the writer once here so a bad path fails at start, and WAL is set before readers open.
         _ = try SQLiteConnection(path: path, readOnly: false, busyTimeoutMilliseconds: busyMilliseconds)
         let writer = ConnectionPool(name: "sqlite_writer", maxConnections: 1, acquireTimeout: acquireTimeout) {
-            try SQLiteConnection(path: path, readOnly: false, busyTimeoutMilliseconds: busyMilliseconds)
+            let connection = try SQLiteConnection(path: path, readOnly: false, busyTimeoutMilliseconds: busyMilliseconds)
+            connection.countWALFramesInsteadOfCheckpointing()
+            return connection
         }
         let readerPool = ConnectionPool(name: "sqlite_readers", maxConnections: readers, acquireTimeout: acquireTimeout) {
             try SQLiteConnection(path: path, readOnly: false, busyTimeoutMilliseconds: busyMilliseconds)
         }
-        return Database(backend: .sqlite, location: path, readers: readerPool, writer: writer)
+        return Database(
+            backend: .sqlite, location: path, readers: readerPool, writer: writer,
+            checkpointer: WALCheckpointer(path: path, busyTimeoutMilliseconds: busyMilliseconds))
     }
 
     /// A pool of up to `poolSize` libpq connections; nothing connects until first use.
@@ -64,17 +71,19 @@ public final class Database: Sendable {
     /// when it throws.
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
         let begin = backend == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
-        return try await writer.withConnection { connection in
+        let (result, walFrames) = try await writer.withConnection { connection in
             try connection.executeScript(begin)
             do {
                 let result = try body(connection)
                 try connection.executeScript("COMMIT")
-                return result
+                return (result, (connection as? SQLiteConnection)?.walFrames ?? 0)
             } catch {
                 try? connection.executeScript("ROLLBACK")
                 throw error
             }
         }
+        if walFrames >= WALCheckpointer.thresholdFrames { checkpointer?.request() }
+        return result
     }
 
     /// Runs `body` on a writer connection with no transaction opened, for work that manages
@@ -90,5 +99,6 @@ public final class Database: Sendable {
     public func close() async {
         await readers.close()
         if backend == .sqlite { await writer.close() }
+        await checkpointer?.close()
     }
 }

@@ -10,7 +10,9 @@ struct SessionIngestWriter {
     /// Whether to derive the session's fields after its entries (see `SessionStore.ingest`).
     var deriving = true
 
-    /// Rows per multi-row INSERT: few round trips, far under both backends' parameter limits.
+    /// Rows per INSERT on PostgreSQL: few round trips, far under its parameter limit. SQLite
+    /// runs one kept statement per row, which (unlike a multi-row INSERT or `RETURNING`) it
+    /// runs without journaling pages for a statement rollback.
     static let rowsPerInsert = 100
     static let entryColumns = [
         "session_id", "seq", "uuid", "parent_uuid", "type", "kind", "is_sidechain", "timestamp", "tool_name", "tool_use_id",
@@ -21,18 +23,15 @@ struct SessionIngestWriter {
     func write(_ batch: SessionBatch) throws -> IngestOutcome {
         if let parent = batch.parentSessionID { try ensureSession(parent, parent: nil, agent: nil) }
         let created = try ensureSession(batch.sessionID, parent: batch.parentSessionID, agent: batch.agentID)
-        var inserted = 0
         var seen = Set<String>()
         // One line may appear twice in a batch (a resent chunk): keep the first.
-        let unique = batch.entries.filter { seen.insert($0.uuid).inserted }
-        for start in stride(from: 0, to: unique.count, by: Self.rowsPerInsert) {
-            let rows = unique[start..<min(start + Self.rowsPerInsert, unique.count)]
-            inserted += try insert(rows, sessionID: batch.sessionID)
-        }
-        if deriving && (inserted > 0 || created) {
+        let inserted = try insertNew(batch.entries.filter { seen.insert($0.uuid).inserted }, sessionID: batch.sessionID)
+        try indexForSearch(inserted)
+        if deriving && (!inserted.isEmpty || created) {
             try SessionDerivation(connection: connection, backend: backend).refresh(sessionID: batch.sessionID, now: now)
         }
-        return IngestOutcome(sessionID: batch.sessionID, inserted: inserted, duplicates: batch.entries.count - inserted, created: created)
+        return IngestOutcome(
+            sessionID: batch.sessionID, inserted: inserted.count, duplicates: batch.entries.count - inserted.count, created: created)
     }
 
     /// Creates the session row if missing; true when it did.
@@ -47,26 +46,53 @@ struct SessionIngestWriter {
         return !rows.isEmpty
     }
 
-    /// Inserts the rows not yet stored; returns how many were new.
-    private func insert(_ rows: ArraySlice<EntryRecord>, sessionID: String) throws -> Int {
-        var bindings: [SQLValue] = []
-        bindings.reserveCapacity(rows.count * Self.entryColumns.count)
-        var tuples: [String] = []
-        for entry in rows {
-            let base = bindings.count
-            tuples.append("(" + (1...Self.entryColumns.count).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
-            bindings += [
-                .text(sessionID), .integer(entry.sequence), .text(entry.uuid), SQLValue(entry.parentUUID),
-                .text(entry.type), .text(entry.kind), SQLValue(entry.isSidechain), SQLValue(entry.timestamp),
-                SQLValue(entry.toolName), SQLValue(entry.toolUseID), SQLValue(entry.isError), SQLValue(entry.messageID), SQLValue(entry.requestID),
-                SQLValue(entry.model), SQLValue(entry.cwd), SQLValue(entry.gitBranch), SQLValue(entry.version),
-                .integer(entry.usage.input), .integer(entry.usage.output), .integer(entry.usage.cacheCreation),
-                .integer(entry.usage.cacheRead), .text(entry.text), .text(entry.raw),
-            ]
+    /// The INSERT of `rowCount` entries, skipping those already stored.
+    static func insertSQL(rowCount: Int) -> String {
+        let tuples = (0..<rowCount).map { row in
+            "(" + (1...entryColumns.count).map { "$\(row * entryColumns.count + $0)" }.joined(separator: ", ") + ")"
         }
-        let sql = "INSERT INTO entries (\(Self.entryColumns.joined(separator: ", "))) VALUES "
-            + tuples.joined(separator: ", ") + " ON CONFLICT (session_id, uuid) DO NOTHING RETURNING id"
-        // Booleans bind as 0/1 on both backends: PostgreSQL's boolean input accepts '1' and '0'.
-        return try connection.query(sql, bindings).count
+        return "INSERT INTO entries (\(entryColumns.joined(separator: ", "))) VALUES "
+            + tuples.joined(separator: ", ") + " ON CONFLICT (session_id, uuid) DO NOTHING"
+    }
+
+    /// SQLite's statement, and PostgreSQL's for a full batch, built once.
+    private static let oneRowInsertSQL = insertSQL(rowCount: 1)
+    private static let fullInsertSQL = insertSQL(rowCount: rowsPerInsert) + " RETURNING id"
+
+    /// Adds SQLite's new entries to the full-text index in one statement (migration 0007
+    /// says why not by trigger). Their ids form one range: this transaction is the only
+    /// writer, and new rows take ids above every existing one. PostgreSQL indexes its own.
+    private func indexForSearch(_ ids: [Int64]) throws {
+        guard backend == .sqlite, let first = ids.min(), let last = ids.max() else { return }
+        try connection.query(
+            "INSERT INTO entries_fts (rowid, text) SELECT id, text FROM entries WHERE id BETWEEN $1 AND $2",
+            .integer(first), .integer(last))
+    }
+
+    /// Inserts the entries not yet stored; returns the ids of those that were new.
+    private func insertNew(_ entries: [EntryRecord], sessionID: String) throws -> [Int64] {
+        if let sqlite = connection as? SQLiteConnection {
+            return try entries.compactMap { try sqlite.insertRow(Self.oneRowInsertSQL, bindings($0, sessionID: sessionID)) }
+        }
+        var inserted: [Int64] = []
+        for start in stride(from: 0, to: entries.count, by: Self.rowsPerInsert) {
+            let rows = entries[start..<min(start + Self.rowsPerInsert, entries.count)]
+            let sql = rows.count == Self.rowsPerInsert ? Self.fullInsertSQL : Self.insertSQL(rowCount: rows.count) + " RETURNING id"
+            inserted += try connection.query(sql, rows.flatMap { bindings($0, sessionID: sessionID) }).compactMap { $0["id"].int64 }
+        }
+        return inserted
+    }
+
+    /// One entry's values, in `entryColumns` order. Booleans bind as 0/1 on both backends:
+    /// PostgreSQL's boolean input accepts '1' and '0'.
+    private func bindings(_ entry: EntryRecord, sessionID: String) -> [SQLValue] {
+        [
+            .text(sessionID), .integer(entry.sequence), .text(entry.uuid), SQLValue(entry.parentUUID),
+            .text(entry.type), .text(entry.kind), SQLValue(entry.isSidechain), SQLValue(entry.timestamp),
+            SQLValue(entry.toolName), SQLValue(entry.toolUseID), SQLValue(entry.isError), SQLValue(entry.messageID), SQLValue(entry.requestID),
+            SQLValue(entry.model), SQLValue(entry.cwd), SQLValue(entry.gitBranch), SQLValue(entry.version),
+            .integer(entry.usage.input), .integer(entry.usage.output), .integer(entry.usage.cacheCreation),
+            .integer(entry.usage.cacheRead), .text(entry.text), .text(entry.raw),
+        ]
     }
 }

@@ -1,0 +1,3 @@
+-- Version 7 changes how SQLite fills its full-text index (see migrations/sqlite). PostgreSQL
+-- computes each entry's search vector as the row is written (0003) and needs no change;
+-- this file keeps both folders' numbers aligned, which the pg-plain export relies on.
