@@ -22,18 +22,25 @@ public final class DatabaseSink: TranscriptSink, @unchecked Sendable {
         self.pieceBytes = max(1, pieceBytes)
     }
 
-    /// A slice is parsed and written in pieces of about this many bytes, cut at line ends,
-    /// so that parsing one piece overlaps writing the one before; each piece is one
-    /// transaction. 512 KB: larger transactions rewrite fewer index pages (256 KB: 15.3–16.3 s
-    /// for 300 MB, 512 KB: 13.5–16.2 s), larger pieces hold more in memory (1 MB: +30 MB).
+    /// A slice is parsed in pieces of about this many bytes, cut at line ends, each handed to
+    /// the slice's transaction as soon as it is parsed, so that parsing overlaps writing and
+    /// memory holds a few pieces rather than the slice's parsed lines.
     public let pieceBytes: Int
 
     public func store(_ bytes: [UInt8], offset: Int64, fileSessionID: String, endOfFile: Bool) async throws -> SliceOutcome {
         var outcome = SliceOutcome()
         outcome.nextOffset = offset
-        // The write of the previous piece, running on the database's threads while this
-        // task parses the next; always awaited before returning, so none outlives the call.
-        var writing: Task<[IngestOutcome], any Error>?
+        // The slice's one transaction, written on the database's thread piece by piece while
+        // this task parses the next; always awaited before returning, so none outlives the call.
+        let handoff = BatchHandoff()
+        let writing = Task { [store] in
+            do {
+                return try await store.ingest(groups: handoff.take)
+            } catch {
+                handoff.stop(error)
+                throw error
+            }
+        }
         do {
             let pieces = Self.pieces(of: bytes, size: pieceBytes)
             for (index, range) in pieces.enumerated() {
@@ -42,18 +49,19 @@ public final class DatabaseSink: TranscriptSink, @unchecked Sendable {
                     limits: .init(maxLineBytes: maxLineBytes), fallbackSessionID: fileSessionID)
                 try accumulator.feed(bytes[range])
                 let (batches, report) = try accumulator.finish(acceptUnterminatedTail: endOfFile && index == pieces.count - 1)
-                if let previous = writing { add(try await previous.value, to: &outcome) }
-                writing = Task { [store] in try await store.ingest(batches, deriving: false) }
+                try await handoff.put(batches)
                 outcome.counts.lines += report.lines
                 outcome.counts.malformed += report.malformedCount
                 outcome.counts.redactions += report.redactions
                 outcome.nextOffset = report.nextOffset
             }
-            if let last = writing { add(try await last.value, to: &outcome) }
+            handoff.finish()
         } catch {
-            _ = try? await writing?.value
+            handoff.fail(error)
+            _ = try? await writing.value
             throw error
         }
+        add(try await writing.value, to: &outcome)
         // Every session the slice touched, duplicates-only ones too: a run cut off before its
         // flush stored entries that the next run finds already there, still to be derived.
         lock.withLock { underived.formUnion(outcome.counts.sessions) }

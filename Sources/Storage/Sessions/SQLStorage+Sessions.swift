@@ -9,6 +9,16 @@ extension SQLStorage {
         }
     }
 
+    public func ingest(groups next: @escaping @Sendable () throws -> [SessionBatch]?) async throws -> [IngestOutcome] {
+        let backend = self.backend
+        return try await database.write { connection in
+            let writer = SessionIngestWriter(connection: connection, backend: backend, now: Timestamp.format(Date()), deriving: false)
+            var outcomes: [IngestOutcome] = []
+            while let batches = try next() { outcomes += try batches.map(writer.write) }
+            return outcomes
+        }
+    }
+
     public func refreshSessions(_ ids: Set<String>) async throws {
         guard !ids.isEmpty else { return }
         let backend = self.backend
