@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// Recomputes what a session row derives from its entries: the main chain flags, title,
@@ -9,7 +8,8 @@ struct SessionDerivation {
 
     func refresh(sessionID: String, now: String) throws {
         let id = SQLValue.text(sessionID)
-        try refreshMainChain(sessionID: sessionID)
+        let scan = try SessionScan(sessionID: sessionID, connection: connection)
+        let mainChainCount = try refreshMainChain(sessionID: sessionID, scan)
         // A result's tool is named by the call it answers, which may have arrived in an
         // earlier upload.
         try connection.query(
@@ -20,34 +20,9 @@ struct SessionDerivation {
                 LIMIT 1)
             WHERE session_id = $1 AND kind = 'tool_result' AND tool_name IS NULL AND tool_use_id IS NOT NULL
             """, id)
-
-        let totals = try connection.query(
-            """
-            SELECT count(*) AS entries,
-                   sum(CASE WHEN is_main_chain THEN 1 ELSE 0 END) AS main_chain,
-                   sum(CASE WHEN is_error THEN 1 ELSE 0 END) AS errors,
-                   min(timestamp) AS first_at, max(timestamp) AS last_at
-            FROM entries WHERE session_id = $1
-            """, id)[0]
-        var kindCounts: [String: Int] = [:]
-        for row in try connection.query("SELECT kind, count(*) AS n FROM entries WHERE session_id = $1 GROUP BY kind", id) {
-            kindCounts[row["kind"].string ?? ""] = row["n"].int ?? 0
-        }
-        // One API response is written as several lines sharing message.id: count it once.
-        let usage = try connection.query(
-            """
-            SELECT coalesce(sum(i), 0) AS input, coalesce(sum(o), 0) AS output,
-                   coalesce(sum(cc), 0) AS cache_creation, coalesce(sum(cr), 0) AS cache_read
-            FROM (SELECT max(input_tokens) AS i, max(output_tokens) AS o,
-                         max(cache_creation_tokens) AS cc, max(cache_read_tokens) AS cr
-                  FROM entries WHERE session_id = $1 AND message_id IS NOT NULL
-                  GROUP BY message_id, coalesce(request_id, '')) AS responses
-            """, id)[0]
-        let cwd = try connection.query(
-            "SELECT cwd FROM entries WHERE session_id = $1 AND cwd IS NOT NULL ORDER BY seq LIMIT 1", id).first?["cwd"].string
-        let projectID = try cwd.map(ensureProject)
+        let projectID = try scan.cwd.map(ensureProject)
         let (title, titleSource) = try deriveTitle(id)
-        let hash = try contentHash(id)
+        let usage = scan.usage
 
         try connection.query(
             """
@@ -58,38 +33,28 @@ struct SessionDerivation {
                 updated_at = CASE WHEN content_hash IS NOT DISTINCT FROM $19 THEN updated_at ELSE $20 END
             WHERE id = $1
             """,
-            id, SQLValue(projectID), SQLValue(title), SQLValue(titleSource), SQLValue(cwd),
-            .text(try distinctInOrder("git_branch", id)), .text(try distinctInOrder("version", id)),
-            .text(try distinctInOrder("model", id, excluding: "<synthetic>")),
-            SQLValue(totals["first_at"].string), SQLValue(totals["last_at"].string),
-            .integer(totals["entries"].int64 ?? 0), .text(JSONText.object(kindCounts)),
-            .integer(totals["main_chain"].int64 ?? 0), .integer(totals["errors"].int64 ?? 0),
-            .integer(usage["input"].int64 ?? 0), .integer(usage["output"].int64 ?? 0),
-            .integer(usage["cache_creation"].int64 ?? 0), .integer(usage["cache_read"].int64 ?? 0),
-            .text(hash), .text(now))
+            id, SQLValue(projectID), SQLValue(title), SQLValue(titleSource), SQLValue(scan.cwd),
+            .text(JSONText.array(scan.branches.values)), .text(JSONText.array(scan.versions.values)),
+            .text(JSONText.array(scan.models.values.filter { $0 != "<synthetic>" })),
+            SQLValue(scan.firstAt), SQLValue(scan.lastAt),
+            .integer(Int64(scan.nodes.count)), .text(JSONText.object(scan.kindCounts)),
+            .integer(Int64(mainChainCount)), .integer(Int64(scan.errors)),
+            .integer(usage.input), .integer(usage.output), .integer(usage.cacheCreation), .integer(usage.cacheRead),
+            .text(scan.contentHash), .text(now))
     }
 
     /// Flags the entries on the path from the newest leaf back to the root; rewound
-    /// branches and sidechains stay off it.
-    private func refreshMainChain(sessionID: String) throws {
-        // Rows are streamed into compact nodes: a long session has hundreds of thousands.
-        var nodes: [ChainNode] = []
-        var flagged: [Bool] = []
-        try connection.forEachRow(
-            "SELECT uuid, parent_uuid, timestamp, is_sidechain, is_main_chain FROM entries WHERE session_id = $1 ORDER BY seq",
-            [.text(sessionID)]
-        ) { row in
-            let uuid = row[0].string ?? ""
-            nodes.append(ChainNode(uuid: uuid, parent: row[1].string, timestamp: row[2].string,
-                                   isSidechain: row[3].bool ?? false, inTree: !uuid.hasPrefix("sha256:")))
-            flagged.append(row[4].bool ?? false)
-        }
-        let chain = ChainNode.mainChain(nodes)
+    /// branches and sidechains stay off it. Returns how many entries are on it.
+    private func refreshMainChain(sessionID: String, _ scan: SessionScan) throws -> Int {
+        let chain = ChainNode.mainChain(scan.nodes)
         var setOn: [String] = []
         var setOff: [String] = []
-        for (node, flagged) in zip(nodes, flagged) {
-            if chain.contains(node.uuid) && !flagged { setOn.append(node.uuid) }
-            if !chain.contains(node.uuid) && flagged { setOff.append(node.uuid) }
+        var onChain = 0
+        for (node, flagged) in zip(scan.nodes, scan.flagged) {
+            let belongs = chain.contains(node.uuid)
+            if belongs { onChain += 1 }
+            if belongs && !flagged { setOn.append(node.uuid) }
+            if !belongs && flagged { setOff.append(node.uuid) }
         }
         for (uuids, flag) in [(setOn, 1), (setOff, 0)] where !uuids.isEmpty {
             for start in stride(from: 0, to: uuids.count, by: 500) {
@@ -100,16 +65,19 @@ struct SessionDerivation {
                     [.text(sessionID), .integer(Int64(flag))] + slice.map(SQLValue.text))
             }
         }
+        return onChain
     }
 
     /// `custom-title` beats `ai-title` beats a `summary` line beats the first human prompt.
     private func deriveTitle(_ id: SQLValue) throws -> (String?, String?) {
+        let named = try connection.query(
+            """
+            SELECT type, text FROM entries
+            WHERE session_id = $1 AND type IN ('custom-title', 'ai-title', 'summary') AND text <> '' ORDER BY seq DESC
+            """, id)
         for type in ["custom-title", "ai-title", "summary"] {
-            if let text = try connection.query(
-                "SELECT text FROM entries WHERE session_id = $1 AND type = $2 AND text <> '' ORDER BY seq DESC LIMIT 1",
-                id, .text(type)).first?["text"].string {
-                return (Self.shorten(text), type)
-            }
+            // The newest line of the best type.
+            if let text = named.first(where: { $0["type"].string == type })?["text"].string { return (Self.shorten(text), type) }
         }
         let prompt = try connection.query(
             "SELECT text FROM entries WHERE session_id = $1 AND kind = 'human_prompt' AND text <> '' ORDER BY seq LIMIT 1", id)
@@ -122,23 +90,6 @@ struct SessionDerivation {
             "INSERT INTO projects (path, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (path) DO NOTHING",
             .text(path), .text(name), .text(Timestamp.format(Date())))
         return try connection.query("SELECT id FROM projects WHERE path = $1", .text(path))[0]["id"].int64 ?? 0
-    }
-
-    /// Distinct non-null values of a column in first-seen order, as a JSON array.
-    private func distinctInOrder(_ column: String, _ id: SQLValue, excluding excluded: String? = nil) throws -> String {
-        let rows = try connection.query(
-            "SELECT \(column) AS value, min(seq) AS first FROM entries WHERE session_id = $1 AND \(column) IS NOT NULL AND \(column) <> '' GROUP BY \(column) ORDER BY first",
-            id)
-        return JSONText.array(rows.compactMap { $0["value"].string }.filter { $0 != excluded })
-    }
-
-    /// SHA-256 over the entry uuids in file order: changes whenever the content does.
-    private func contentHash(_ id: SQLValue) throws -> String {
-        var hasher = SHA256()
-        try connection.forEachRow("SELECT uuid FROM entries WHERE session_id = $1 ORDER BY seq, uuid", [id]) { row in
-            hasher.update(data: Data(((row[0].string ?? "") + "\n").utf8))
-        }
-        return hasher.finalize().hexString
     }
 
     static func shorten(_ text: String) -> String {
