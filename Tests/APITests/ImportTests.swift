@@ -41,6 +41,32 @@ struct ImportTests {
         }
     }
 
+    @Test("a slice is one transaction: a bad line in a later piece stores nothing of it; a failing database ends the slice with its error",
+          arguments: TestDatabase.backends)
+    func sliceIsOneTransaction(backend: StorageBackend) async throws {
+        let file = TestPaths.corpus.appendingPathComponent("transcripts/marot__spotter/4d5611e5-241a-462a-8d15-5122611a9569.jsonl")
+        let good = Array(try Data(contentsOf: file))
+        // Invalid UTF-8 refuses the whole slice; it sits in its last piece of many.
+        let bad = good + Array(#"{"type":"user","uuid":"x","sessionId":"s","message":{"content":""#.utf8) + [0xFF, 0xFE]
+            + Array(#""}}"#.utf8) + [0x0A]
+        try await TestDatabase.withMigratedStorage(backend) { storage in
+            let sink = DatabaseSink(store: storage, destination: "test", redact: true, maxLineBytes: 16 << 20, pieceBytes: 20_000)
+            #expect(DatabaseSink.pieces(of: bad, size: 20_000).count > 3)
+            await #expect(throws: IngestAccumulator.Rejection.self) {
+                _ = try await sink.store(bad, offset: 0, fileSessionID: "file", endOfFile: true)
+            }
+            let stored = try await storage.sessions(matching: SessionFilter(), cursor: nil, limit: 10)
+            #expect(stored.total == 0)
+            let outcome = try await sink.store(good, offset: 0, fileSessionID: "file", endOfFile: true)
+            #expect(outcome.counts.inserted > 0)
+
+            await storage.database.close()
+            await #expect(throws: StorageError.self) {
+                _ = try await sink.store(good, offset: 0, fileSessionID: "file", endOfFile: true)
+            }
+        }
+    }
+
     @Test("a slice is cut into pieces at line ends; the last piece keeps a torn line")
     func pieces() {
         let bytes = Array("aaaa\nbb\ncccccc\ndd".utf8)
