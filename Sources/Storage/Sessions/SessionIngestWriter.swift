@@ -26,7 +26,6 @@ struct SessionIngestWriter {
         var seen = Set<String>()
         // One line may appear twice in a batch (a resent chunk): keep the first.
         let inserted = try insertNew(batch.entries.filter { seen.insert($0.uuid).inserted }, sessionID: batch.sessionID)
-        try indexForSearch(inserted)
         if deriving && (!inserted.isEmpty || created) {
             try SessionDerivation(connection: connection, backend: backend).refresh(sessionID: batch.sessionID, now: now)
         }
@@ -61,18 +60,21 @@ struct SessionIngestWriter {
 
     /// Adds SQLite's new entries to the full-text index in one statement (migration 0007
     /// says why not by trigger). Their ids form one range: this transaction is the only
-    /// writer, and new rows take ids above every existing one. PostgreSQL indexes its own.
+    /// writer, and new rows take ids above every existing one.
     private func indexForSearch(_ ids: [Int64]) throws {
-        guard backend == .sqlite, let first = ids.min(), let last = ids.max() else { return }
+        guard let first = ids.min(), let last = ids.max() else { return }
         try connection.query(
             "INSERT INTO entries_fts (rowid, text) SELECT id, text FROM entries WHERE id BETWEEN $1 AND $2",
             .integer(first), .integer(last))
     }
 
-    /// Inserts the entries not yet stored; returns the ids of those that were new.
+    /// Inserts the entries not yet stored and, on SQLite, indexes them for search (PostgreSQL
+    /// computes each row's search vector itself); returns the ids of those that were new.
     private func insertNew(_ entries: [EntryRecord], sessionID: String) throws -> [Int64] {
         if let sqlite = connection as? SQLiteConnection {
-            return try entries.compactMap { try sqlite.insertRow(Self.oneRowInsertSQL, bindings($0, sessionID: sessionID)) }
+            let inserted = try entries.compactMap { try sqlite.insertRow(Self.oneRowInsertSQL, bindings($0, sessionID: sessionID)) }
+            try indexForSearch(inserted)
+            return inserted
         }
         var inserted: [Int64] = []
         for start in stride(from: 0, to: entries.count, by: Self.rowsPerInsert) {

@@ -9,7 +9,7 @@ import Foundation
 /// import's 15 s.
 struct SessionScan {
     /// The columns read, in this order (rows are read by position: by name is a search per value).
-    private enum Column: Int, CaseIterable {
+    private enum Column: Int {
         case uuid, parentUUID, timestamp, isSidechain, isMainChain, kind, isError, cwd, gitBranch, version, model
         case messageID, requestID, inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens
     }
