@@ -209,6 +209,24 @@ struct DatabaseTests {
         await database.close()
     }
 
+    @Test("SQLite: a commit that leaves 64 MB or more in the WAL copies it into the database file before it returns")
+    func walCeilingCheckpointedByTheWriter() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cci-wal-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("wal.db").path
+        let database = try Database.sqlite(path: path, readers: 1)
+        try await database.write { try $0.executeScript("CREATE TABLE blobs (b BLOB)") }
+        // 17,000 rows of 4 KB in one transaction: past the 16,000-frame ceiling at its commit.
+        try await database.write { connection in
+            for _ in 0..<17_000 { try connection.query("INSERT INTO blobs (b) VALUES (randomblob(4000))") }
+        }
+        // Read at once: the background checkpoint is only asked for after the commit returns,
+        // and copying 70 MB takes it far longer than this.
+        let databaseFileBytes = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        #expect(databaseFileBytes >= 64 << 20, "the writer left \(databaseFileBytes) bytes in the database file")
+        await database.close()
+    }
+
     @Test("an unwritable SQLite path fails at open with the path in the message")
     func unwritableSQLite() throws {
         #expect { try Database.sqlite(path: "/proc/cci-cannot-write/test.db", readers: 1) } throws: { "\($0)".contains("cci-cannot-write") }

@@ -133,6 +133,13 @@ struct SearchStoreTests {
             try await expectHits(storage, "invoices", ["b1", "b2", "b3", "b4"])
             try await expectHits(storage, "cold storage", ["b4"])
             try await expectHits(storage, "token", ["a2", "b2"])
+            if backend == .sqlite {
+                // FTS5 compares its index with every row of the entries table: one the index
+                // lacks fails the check. (An id indexed again replaces itself.)
+                try await storage.database.write {
+                    try $0.executeScript("INSERT INTO entries_fts (entries_fts, rank) VALUES ('integrity-check', 1)")
+                }
+            }
         }
     }
 
