@@ -117,12 +117,18 @@ public final class ConnectionPool: Sendable {
         }
         defer { timer.cancel() }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let closed = state.withLockedValue { state in
-                if state.closed { return true }
+            // Decided again under the lock: a connection freed since the check above found no
+            // waiter to hand its permit to, and nothing would wake this one.
+            let outcome = state.withLockedValue { state -> Result<Void, any Error>? in
+                if state.closed { return .failure(StorageError.closed) }
+                if state.permitsInUse < maxConnections {
+                    state.permitsInUse += 1
+                    return .success(())
+                }
                 state.waiters.append(Waiter(id: waiterID, continuation: continuation))
-                return false
+                return nil
             }
-            if closed { continuation.resume(throwing: StorageError.closed) }
+            if let outcome { continuation.resume(with: outcome) }
             metrics.update(statistics())
         }
     }
