@@ -6,19 +6,26 @@ import Foundation
 /// `<command-name>`), `<system-reminder>` blocks, compaction summaries and interruption
 /// markers. Only what remains is a ``EntryKind/humanPrompt``.
 enum EntryClassifier {
-    static func classify(_ fields: [String: Any], raw: String) -> TranscriptEntry {
-        let type = fields["type"] as? String ?? "unknown"
-        let message = fields["message"] as? [String: Any]
-        let usage = message?["usage"] as? [String: Any]
+    /// The top-level fields `classify` reads; the reader only checks the others.
+    static let fieldsRead: Set<String> = [
+        "type", "subtype", "uuid", "parentUuid", "logicalParentUuid", "sessionId", "agentId", "isSidechain", "isMeta",
+        "isCompactSummary", "timestamp", "cwd", "gitBranch", "version", "message", "requestId", "summary", "content",
+        "aiTitle", "customTitle", "title",
+    ]
+
+    static func classify(_ fields: JSONNode, raw: String) -> TranscriptEntry {
+        let type = fields["type"]?.string ?? "unknown"
+        let message = fields["message"]
+        let usage = message?["usage"]
         var entry = TranscriptEntry(
-            type: type, subtype: fields["subtype"] as? String, uuid: fields["uuid"] as? String,
+            type: type, subtype: fields["subtype"]?.string, uuid: fields["uuid"]?.string,
             // A compaction boundary starts a new root but names the line it continues from.
-            parentUUID: (fields["parentUuid"] as? String) ?? (fields["logicalParentUuid"] as? String), sessionID: fields["sessionId"] as? String,
-            agentID: fields["agentId"] as? String, isSidechain: fields["isSidechain"] as? Bool ?? false,
-            isMeta: fields["isMeta"] as? Bool ?? false, isCompactSummary: fields["isCompactSummary"] as? Bool ?? false,
-            timestamp: fields["timestamp"] as? String, cwd: fields["cwd"] as? String, gitBranch: fields["gitBranch"] as? String,
-            version: fields["version"] as? String, model: message?["model"] as? String, messageID: message?["id"] as? String,
-            requestID: fields["requestId"] as? String,
+            parentUUID: fields["parentUuid"]?.string ?? fields["logicalParentUuid"]?.string, sessionID: fields["sessionId"]?.string,
+            agentID: fields["agentId"]?.string, isSidechain: fields["isSidechain"]?.bool ?? false,
+            isMeta: fields["isMeta"]?.bool ?? false, isCompactSummary: fields["isCompactSummary"]?.bool ?? false,
+            timestamp: fields["timestamp"]?.string, cwd: fields["cwd"]?.string, gitBranch: fields["gitBranch"]?.string,
+            version: fields["version"]?.string, model: message?["model"]?.string, messageID: message?["id"]?.string,
+            requestID: fields["requestId"]?.string,
             usage: .init(input: int(usage?["input_tokens"]), output: int(usage?["output_tokens"]),
                          cacheCreation: int(usage?["cache_creation_input_tokens"]), cacheRead: int(usage?["cache_read_input_tokens"])),
             kind: .bookkeeping, toolName: nil, toolUseID: nil, isError: false, text: "", toolCalls: [], raw: raw)
@@ -28,35 +35,36 @@ enum EntryClassifier {
         case "user": classifyUser(message?["content"], into: &entry)
         case "summary":
             entry.kind = .compactSummary
-            entry.text = fields["summary"] as? String ?? ""
+            entry.text = fields["summary"]?.string ?? ""
         case "system":
             entry.kind = .systemEvent
-            entry.text = [fields["subtype"] as? String, fields["content"] as? String].compactMap { $0 }.joined(separator: ": ")
+            entry.text = [fields["subtype"]?.string, fields["content"]?.string].compactMap { $0 }.joined(separator: ": ")
         case "ai-title", "custom-title":
             entry.kind = .title
-            entry.text = (fields["aiTitle"] ?? fields["customTitle"] ?? fields["title"]) as? String ?? ""
+            // The first of these keys present, as long as it holds text.
+            entry.text = (fields["aiTitle"] ?? fields["customTitle"] ?? fields["title"])?.string ?? ""
         default:
             entry.kind = .bookkeeping
         }
         return entry
     }
 
-    private static func classifyAssistant(_ content: Any?, into entry: inout TranscriptEntry) {
-        guard let blocks = content as? [[String: Any]] else {
+    private static func classifyAssistant(_ content: JSONNode?, into entry: inout TranscriptEntry) {
+        guard let blocks = objects(content) else {
             entry.kind = .assistantText
-            entry.text = content as? String ?? ""
+            entry.text = content?.string ?? ""
             return
         }
         var texts: [String] = []
         var thinking: [String] = []
         for block in blocks {
-            switch block["type"] as? String {
-            case "text": texts.append(block["text"] as? String ?? "")
-            case "thinking": thinking.append(block["thinking"] as? String ?? "")
+            switch block["type"]?.string {
+            case "text": texts.append(block["text"]?.string ?? "")
+            case "thinking": thinking.append(block["thinking"]?.string ?? "")
             case "tool_use":
-                let name = block["name"] as? String ?? "unknown"
-                let input = compactJSON(block["input"])
-                entry.toolCalls.append(.init(id: block["id"] as? String, name: name, input: input))
+                let name = block["name"]?.string ?? "unknown"
+                let input = block["input"].flatMap(CompactJSON.text) ?? ""
+                entry.toolCalls.append(.init(id: block["id"]?.string, name: name, input: input))
             default: break
             }
         }
@@ -75,20 +83,19 @@ enum EntryClassifier {
         entry.text = (texts + calls + (entry.kind == .thinking ? thinking : [])).joined(separator: "\n")
     }
 
-    private static func classifyUser(_ content: Any?, into entry: inout TranscriptEntry) {
-        if let blocks = content as? [[String: Any]] {
-            let results = blocks.filter { $0["type"] as? String == "tool_result" }
+    private static func classifyUser(_ content: JSONNode?, into entry: inout TranscriptEntry) {
+        if let blocks = objects(content) {
+            let results = blocks.filter { $0["type"]?.string == "tool_result" }
             if !results.isEmpty {
                 entry.kind = .toolResult
-                entry.toolUseID = results.first?["tool_use_id"] as? String
-                entry.isError = results.contains { $0["is_error"] as? Bool == true }
+                entry.toolUseID = results.first?["tool_use_id"]?.string
+                entry.isError = results.contains { $0["is_error"]?.bool == true }
                 entry.text = results.map { resultText($0["content"]) }.joined(separator: "\n")
                 return
             }
-            let text = blocks.compactMap { $0["type"] as? String == "text" ? $0["text"] as? String : nil }.joined(separator: "\n")
-            classifyUserText(text, into: &entry)
+            classifyUserText(texts(of: blocks), into: &entry)
         } else {
-            classifyUserText(content as? String ?? "", into: &entry)
+            classifyUserText(content?.string ?? "", into: &entry)
         }
     }
 
@@ -123,17 +130,26 @@ enum EntryClassifier {
         return rest.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    private static func resultText(_ content: Any?) -> String {
-        if let text = content as? String { return text }
-        guard let blocks = content as? [[String: Any]] else { return "" }
-        return blocks.compactMap { $0["type"] as? String == "text" ? $0["text"] as? String : nil }.joined(separator: "\n")
+    private static func resultText(_ content: JSONNode?) -> String {
+        if let text = content?.string { return text }
+        return objects(content).map(texts) ?? ""
     }
 
-    private static func compactJSON(_ value: Any?) -> String {
-        value.flatMap(CompactJSON.text) ?? ""
+    /// The `text` of each text block, one per line.
+    private static func texts(of blocks: [JSONNode]) -> String {
+        blocks.compactMap { $0["type"]?.string == "text" ? $0["text"]?.string : nil }.joined(separator: "\n")
     }
 
-    private static func int(_ value: Any?) -> Int64 {
-        (value as? NSNumber)?.int64Value ?? 0
+    /// The content's blocks when it is a list of objects only, as a block list always is.
+    private static func objects(_ content: JSONNode?) -> [JSONNode]? {
+        guard let elements = content?.array else { return nil }
+        for element in elements {
+            guard case .object = element else { return nil }
+        }
+        return elements
+    }
+
+    private static func int(_ value: JSONNode?) -> Int64 {
+        value?.int64 ?? 0
     }
 }

@@ -30,10 +30,10 @@ public struct TranscriptLineParser: Sendable {
             raw = redacted.text
             redactions += redacted.count
         }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(raw.utf8), options: [.fragmentsAllowed]) else {
+        guard let fields = try? JSONNodeReader.read(raw, keepingTopLevel: EntryClassifier.fieldsRead) else {
             return .failure(Malformed(lineNumber: line.number, reason: "not JSON"))
         }
-        guard let fields = object as? [String: Any] else {
+        guard case .object = fields else {
             return .failure(Malformed(lineNumber: line.number, reason: "not a JSON object"))
         }
         var entry = EntryClassifier.classify(fields, raw: raw)
