@@ -39,6 +39,11 @@ public struct TranscriptLineParser: Sendable {
         var entry = EntryClassifier.classify(fields, raw: raw)
         for call in entry.toolCalls { if let id = call.id { toolNames[id] = call.name } }
         if entry.kind == .toolResult, let id = entry.toolUseID { entry.toolName = toolNames[id] }
+        // PostgreSQL text cannot hold NUL (libpq would end the value there); drop it on
+        // both backends alike.
+        if entry.text.withUTF8({ $0.contains(0) }) {
+            entry.text.removeAll { $0 == "\u{0}" }
+        }
         // Bytes first: counting characters walks every grapheme, and no text has more
         // characters than UTF-8 bytes.
         if entry.text.utf8.count > Self.maxTextLength && entry.text.count > Self.maxTextLength {

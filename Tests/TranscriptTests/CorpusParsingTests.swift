@@ -113,4 +113,16 @@ struct LineSplitterTests {
         #expect(unknown.kind == .bookkeeping)
         #expect(unknown.raw == "{\"type\":\"brand-new-type\",\"x\":1}")
     }
+
+    @Test("a NUL in a line's text is dropped from the searchable text, which both databases then store whole")
+    func nulInText() throws {
+        var parser = TranscriptLineParser()
+        let line = #"{"type":"user","uuid":"u1","message":{"role":"user","content":"before\u0000after"}}"#
+        var splitter = JSONLineSplitter()
+        var entries: [TranscriptEntry] = []
+        splitter.feed(Array((line + "\n").utf8)) { if case .success(let entry) = parser.parse($0) { entries.append(entry) } }
+        let entry = try #require(entries.first)
+        #expect(entry.text == "beforeafter")
+        #expect(entry.raw == line)
+    }
 }

@@ -10,8 +10,12 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
     /// one-off SQL (searches with their own lists of values) cannot make it grow unbounded.
     static let maxKeptStatements = 64
 
+    /// SQLite's process-wide settings, applied once before the first connection opens.
+    private static let configured: Void = { _ = csqlite3_disable_memory_statistics() }()
+
     /// Opens `path` (a file path or a `file:` URI) and applies the service's pragmas.
     init(path: String, readOnly: Bool, busyTimeoutMilliseconds: Int) throws {
+        _ = Self.configured
         var handle: OpaquePointer?
         let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
             | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX
@@ -142,7 +146,17 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
             case .null: status = sqlite3_bind_null(statement, index)
             case .integer(let value): status = sqlite3_bind_int64(statement, index, value)
             case .real(let value): status = sqlite3_bind_double(statement, index, value)
-            case .text(let value): status = sqlite3_bind_text(statement, index, value, -1, csqlite3_transient())
+            case .text(let value):
+                // With its length: a NUL inside the text (JSON's `\u0000`) would end it early.
+                // An empty buffer may have no address, which would bind NULL instead of ''.
+                var value = value
+                status = value.isEmpty
+                    ? sqlite3_bind_text(statement, index, "", 0, csqlite3_transient())
+                    : value.withUTF8 { bytes in
+                        bytes.withMemoryRebound(to: CChar.self) {
+                            sqlite3_bind_text(statement, index, $0.baseAddress, Int32($0.count), csqlite3_transient())
+                        }
+                    }
             case .blob(let bytes):
                 status = bytes.withUnsafeBytes {
                     sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), csqlite3_transient())
