@@ -130,6 +130,11 @@ struct SecretCandidates: OptionSet, Sendable {
         "private-key", "authkey", "auth_key", "auth-key", "secretkey", "secret_key", "secret-key",
     ].map { Array($0.utf8) }
 
+    /// The last three letters of every ending, packed as in `followsSecretName`.
+    private static let secretNameLast3: [UInt32] = Array(Set(secretNameEndings.map { ending in
+        ending.suffix(3).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+    }))
+
     /// Whether the `=` or `:` at `index` assigns a value to a name ending in a secret word,
     /// the way one of the assignment patterns needs: a SCREAMING_CASE name with any value,
     /// `name=value` with no spaces, or any name given a quoted value.
@@ -145,12 +150,11 @@ struct SecretCandidates: OptionSet, Sendable {
             spaced = true
             if end > 0, bytes[end - 1] == UInt8(ascii: "\\") { end -= 1 }
         }
-        // Every ending finishes with one of these letters: a cheap test before comparing.
-        guard end > 0 else { return false }
-        switch lowercased(bytes[end - 1]) {
-        case UInt8(ascii: "d"), UInt8(ascii: "s"), UInt8(ascii: "t"), UInt8(ascii: "n"), UInt8(ascii: "l"), UInt8(ascii: "y"): break
-        default: return false
-        }
+        // Every ending finishes with one of these three letters: a cheap test before
+        // comparing, which most JSON keys (`"type":`, `"content":`) fail.
+        guard end >= 3 else { return false }
+        let last3 = (UInt32(lowercased(bytes[end - 3])) << 16) | (UInt32(lowercased(bytes[end - 2])) << 8) | UInt32(lowercased(bytes[end - 1]))
+        guard secretNameLast3.contains(last3) else { return false }
         var start = end
         while start > 0, end - start < 64, isNameByte(bytes[start - 1]) { start -= 1 }
         let length = end - start
