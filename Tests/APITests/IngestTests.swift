@@ -6,6 +6,7 @@ import NIOCore
 import Storage
 import TestSupport
 import Testing
+@testable import API
 
 @Suite("Ingest over a real socket")
 struct IngestTests {
@@ -272,6 +273,31 @@ struct IngestTests {
             #expect(Int(response.status.code) == status, "\(kind): \(body)")
             #expect((body["error"] as? [String: Any])?["message"] as? String != nil)
             #expect(try await storage.sessions(matching: SessionFilter(includeSubagents: true), cursor: nil, limit: 10).total == 0)
+        }
+    }
+
+    @Test("a body of many pieces is one session in the answer, and a bad line at its end stores none of it",
+          arguments: TestDatabase.backends)
+    func manyPieces(backend: StorageBackend) async throws {
+        try await TestApp.run(backend: backend) { client, _, storage in
+            // ~2.5 MB: five pieces reach the writer before the bad last line is read.
+            let text = String(repeating: "words ", count: 400)
+            let lines = (0..<1_000).map { index in
+                #"{"type":"user","uuid":"p\#(index)","sessionId":"s-pieces","message":{"role":"user","content":"\#(text)\#(index)"}}"#
+            }
+            let good = Array((lines.joined(separator: "\n") + "\n").utf8)
+            #expect(good.count > 4 * UploadRoutes.pieceBytes)
+
+            let (refused, _) = try await Self.upload(client, good + [0xC3, 0x28, 0x0A])
+            #expect(refused.status == .badRequest)
+            #expect(try await storage.session(id: "s-pieces") == nil)
+
+            let (response, body) = try await Self.upload(client, good)
+            #expect(response.status == .created)
+            let sessions = try #require(body["sessions"] as? [[String: Any]])
+            #expect(sessions.count == 1)
+            #expect(sessions.first?["inserted"] as? Int == 1_000)
+            #expect(sessions.first?["entry_count"] as? Int == 1_000)
         }
     }
 

@@ -31,16 +31,8 @@ public final class DatabaseSink: TranscriptSink, @unchecked Sendable {
         var outcome = SliceOutcome()
         outcome.nextOffset = offset
         // The slice's one transaction, written on the database's thread piece by piece while
-        // this task parses the next; always awaited before returning, so none outlives the call.
-        let handoff = BatchHandoff()
-        let writing = Task { [store] in
-            do {
-                return try await store.ingest(groups: handoff.take)
-            } catch {
-                handoff.stop(error)
-                throw error
-            }
-        }
+        // this task parses the next.
+        let transaction = IngestTransaction(store: store, deriving: false)
         do {
             let pieces = Self.pieces(of: bytes, size: pieceBytes)
             for (index, range) in pieces.enumerated() {
@@ -49,19 +41,17 @@ public final class DatabaseSink: TranscriptSink, @unchecked Sendable {
                     limits: .init(maxLineBytes: maxLineBytes), fallbackSessionID: fileSessionID)
                 try accumulator.feed(bytes[range])
                 let (batches, report) = try accumulator.finish(acceptUnterminatedTail: endOfFile && index == pieces.count - 1)
-                try await handoff.put(batches)
+                try await transaction.put(batches)
                 outcome.counts.lines += report.lines
                 outcome.counts.malformed += report.malformedCount
                 outcome.counts.redactions += report.redactions
                 outcome.nextOffset = report.nextOffset
             }
-            handoff.finish()
         } catch {
-            handoff.fail(error)
-            _ = try? await writing.value
+            await transaction.rollBack(error)
             throw error
         }
-        add(try await writing.value, to: &outcome)
+        add(try await transaction.commit(), to: &outcome)
         // Every session the slice touched, duplicates-only ones too: a run cut off before its
         // flush stored entries that the next run finds already there, still to be derived.
         lock.withLock { underived.formUnion(outcome.counts.sessions) }

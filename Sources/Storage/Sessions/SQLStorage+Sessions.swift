@@ -9,12 +9,18 @@ extension SQLStorage {
         }
     }
 
-    public func ingest(groups next: @escaping @Sendable () throws -> [SessionBatch]?) async throws -> [IngestOutcome] {
+    public func ingest(groups next: @escaping @Sendable () throws -> [SessionBatch]?, deriving: Bool) async throws -> [IngestOutcome] {
         let backend = self.backend
         return try await database.write { connection in
-            let writer = SessionIngestWriter(connection: connection, backend: backend, now: Timestamp.format(Date()), deriving: false)
+            let now = Timestamp.format(Date())
+            let writer = SessionIngestWriter(connection: connection, backend: backend, now: now, deriving: false)
             var outcomes: [IngestOutcome] = []
             while let batches = try next() { outcomes += try batches.map(writer.write) }
+            if deriving {
+                // Once per session at the end, however many groups it came in.
+                let changed = Set(outcomes.filter { $0.inserted > 0 || $0.created }.map(\.sessionID))
+                try SessionDerivation(connection: connection, backend: backend).refresh(sessionIDs: changed, now: now)
+            }
             return outcomes
         }
     }
@@ -23,9 +29,7 @@ extension SQLStorage {
         guard !ids.isEmpty else { return }
         let backend = self.backend
         try await database.write { connection in
-            let derivation = SessionDerivation(connection: connection, backend: backend)
-            let now = Timestamp.format(Date())
-            for id in ids.sorted() { try derivation.refresh(sessionID: id, now: now) }
+            try SessionDerivation(connection: connection, backend: backend).refresh(sessionIDs: ids, now: Timestamp.format(Date()))
         }
     }
 

@@ -6,6 +6,11 @@ struct SessionDerivation {
     let connection: any SQLConnection
     let backend: StorageBackend
 
+    /// Refreshes each of `sessionIDs`, in a stable order.
+    func refresh(sessionIDs: Set<String>, now: String) throws {
+        for id in sessionIDs.sorted() { try refresh(sessionID: id, now: now) }
+    }
+
     func refresh(sessionID: String, now: String) throws {
         let id = SQLValue.text(sessionID)
         let scan = try SessionScan(sessionID: sessionID, connection: connection)

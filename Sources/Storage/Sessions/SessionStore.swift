@@ -11,13 +11,13 @@ public protocol SessionStore: Sendable {
     /// derives once at its end, instead of rescanning a growing session after every slice.
     func ingest(_ batches: [SessionBatch], deriving: Bool) async throws -> [IngestOutcome]
 
-    /// Stores groups of batches in one transaction, as ``ingest(_:deriving:)`` with
-    /// `deriving: false` stores one: `next` runs on the database's own thread, may block
-    /// there until the next group is ready, and returns nil at the end; if it throws, nothing
-    /// is stored. A bulk import hands over each piece of a slice as it is parsed and commits
-    /// once per slice: a transaction per 512 KB piece rewrote the same index pages again and
-    /// again.
-    func ingest(groups next: @escaping @Sendable () throws -> [SessionBatch]?) async throws -> [IngestOutcome]
+    /// Stores groups of batches in one transaction, as ``ingest(_:deriving:)`` stores one:
+    /// `next` runs on the database's own thread, may block there until the next group is
+    /// ready, and returns nil at the end; if it throws, nothing is stored. With `deriving`,
+    /// each changed session is derived once, after the last group. A bulk import and an
+    /// upload hand over each piece of their bytes as it is parsed and commit once: a
+    /// transaction per 512 KB piece rewrote the same index pages again and again.
+    func ingest(groups next: @escaping @Sendable () throws -> [SessionBatch]?, deriving: Bool) async throws -> [IngestOutcome]
 
     /// Recomputes the derived fields of these sessions from their stored entries.
     func refreshSessions(_ ids: Set<String>) async throws
