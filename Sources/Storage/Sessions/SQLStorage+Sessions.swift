@@ -1,19 +1,11 @@
 import Foundation
 
 extension SQLStorage {
-    public func ingest(_ batches: [SessionBatch], deriving: Bool) async throws -> [IngestOutcome] {
-        let backend = self.backend
-        return try await database.write { connection in
-            let writer = SessionIngestWriter(connection: connection, backend: backend, now: Timestamp.format(Date()), deriving: deriving)
-            return try batches.map(writer.write)
-        }
-    }
-
     public func ingest(groups next: @escaping @Sendable () throws -> [SessionBatch]?, deriving: Bool) async throws -> [IngestOutcome] {
         let backend = self.backend
         return try await database.write { connection in
             let now = Timestamp.format(Date())
-            let writer = SessionIngestWriter(connection: connection, backend: backend, now: now, deriving: false)
+            let writer = SessionIngestWriter(connection: connection, backend: backend, now: now)
             var outcomes: [IngestOutcome] = []
             while let batches = try next() { outcomes += try batches.map(writer.write) }
             if deriving {

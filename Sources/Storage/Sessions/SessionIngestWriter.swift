@@ -1,14 +1,13 @@
 import Crypto
 import Foundation
 
-/// Writes one batch inside an open write transaction: project, session row, entries, then
-/// (unless told not to) the derived main chain and statistics.
+/// Writes one batch inside an open write transaction: the session row (and its parent's)
+/// and the entries not yet stored. Deriving the session is the caller's step (see
+/// `SessionStore.ingest(groups:deriving:)`).
 struct SessionIngestWriter {
     let connection: any SQLConnection
     let backend: StorageBackend
     let now: String
-    /// Whether to derive the session's fields after its entries (see `SessionStore.ingest`).
-    var deriving = true
 
     /// Rows per INSERT on PostgreSQL: few round trips, far under its parameter limit. SQLite
     /// runs one kept statement per row, which (unlike a multi-row INSERT or `RETURNING`) it
@@ -26,9 +25,6 @@ struct SessionIngestWriter {
         var seen = Set<String>()
         // One line may appear twice in a batch (a resent chunk): keep the first.
         let inserted = try insertNew(batch.entries.filter { seen.insert($0.uuid).inserted }, sessionID: batch.sessionID)
-        if deriving && (!inserted.isEmpty || created) {
-            try SessionDerivation(connection: connection, backend: backend).refresh(sessionID: batch.sessionID, now: now)
-        }
         return IngestOutcome(
             sessionID: batch.sessionID, inserted: inserted.count, duplicates: batch.entries.count - inserted.count, created: created)
     }

@@ -1,22 +1,22 @@
+import NIOConcurrencyHelpers
+
 /// Sessions and their entries.
 ///
 /// Ingest is idempotent: an entry is keyed by its session and uuid, so storing the same
 /// lines again, in any split, leaves the store as it was. Session metadata and statistics
-/// are derived from the stored entries after every batch, inside the same transaction, so
-/// they always agree with the entries whatever order batches arrive in.
+/// are derived from the stored entries at the end of a transaction, inside it, so they
+/// always agree with the entries whatever order batches arrive in.
 public protocol SessionStore: Sendable {
-    /// Stores the batches in one transaction: all of them or, on error, none. With
-    /// `deriving: false` the sessions' derived fields (main chain, title, counts, usage) are
+    /// Stores groups of batches in one transaction: all of them or, on error, none. `next`
+    /// runs on the database's own thread, may block there until the next group is ready, and
+    /// returns nil at the end; if it throws, nothing is stored. A bulk import and an upload
+    /// hand over each piece of their bytes as it is parsed and commit once: a transaction per
+    /// 512 KB piece rewrote the same index pages again and again.
+    ///
+    /// With `deriving`, each session the transaction changed has its derived fields (main
+    /// chain, title, counts, usage) recomputed once, after the last group. Without, they are
     /// left for ``refreshSessions(_:)``: a bulk import stores a long file slice by slice and
     /// derives once at its end, instead of rescanning a growing session after every slice.
-    func ingest(_ batches: [SessionBatch], deriving: Bool) async throws -> [IngestOutcome]
-
-    /// Stores groups of batches in one transaction, as ``ingest(_:deriving:)`` stores one:
-    /// `next` runs on the database's own thread, may block there until the next group is
-    /// ready, and returns nil at the end; if it throws, nothing is stored. With `deriving`,
-    /// each changed session is derived once, after the last group. A bulk import and an
-    /// upload hand over each piece of their bytes as it is parsed and commit once: a
-    /// transaction per 512 KB piece rewrote the same index pages again and again.
     func ingest(groups next: @escaping @Sendable () throws -> [SessionBatch]?, deriving: Bool) async throws -> [IngestOutcome]
 
     /// Recomputes the derived fields of these sessions from their stored entries.
@@ -39,9 +39,10 @@ public protocol SessionStore: Sendable {
 }
 
 extension SessionStore {
-    /// Stores the batches and derives their sessions, in one transaction.
-    public func ingest(_ batches: [SessionBatch]) async throws -> [IngestOutcome] {
-        try await ingest(batches, deriving: true)
+    /// Stores the batches, and unless told not to derives their sessions, in one transaction.
+    public func ingest(_ batches: [SessionBatch], deriving: Bool = true) async throws -> [IngestOutcome] {
+        let pending = NIOLockedValueBox<[SessionBatch]?>(batches)
+        return try await ingest(groups: { pending.withLockedValue { value in defer { value = nil }; return value } }, deriving: deriving)
     }
 }
 
