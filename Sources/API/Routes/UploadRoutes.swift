@@ -8,10 +8,8 @@ import Storage
 /// `POST /api/sessions/{id}/entries?offset=N` (resumable appends by byte offset) and
 /// `POST /api/sessions/{id}/refresh` (derive a session after appends that deferred it).
 ///
-/// A transcript body is received whole (bounded by the body limit), then parsed in pieces,
-/// each handed to one transaction that writes it while the next is parsed: a refused request
-/// stores nothing, and sending the same lines again changes nothing. The transaction opens
-/// only once the bytes are all here, so a slow client never holds the database's writer.
+/// The body is parsed as it streams in and stored in one transaction: a refused request
+/// stores nothing, and sending the same lines again changes nothing.
 struct UploadRoutes {
     let store: any SessionStore
     /// Told of every session written, so no replica serves an answer from before the write.
@@ -34,8 +32,9 @@ struct UploadRoutes {
         let type = Self.mediaType(request)
         if type == "application/json" { return try await uploadPlain(request, context) }
         guard Self.jsonlTypes.contains(type) else { throw Self.unsupported }
-        let accumulator = IngestAccumulator(redact: redact, limits: .init(maxLineBytes: maxLineBytes))
-        return try await ingest(try await Self.collect(request, context), with: accumulator, acceptTail: true, deriving: true)
+        var accumulator = IngestAccumulator(redact: redact, limits: .init(maxLineBytes: maxLineBytes))
+        let bytes = try await Self.stream(request.body, into: &accumulator)
+        return try await store(&accumulator, bytes: bytes, acceptTail: true)
     }
 
     private func append(_ request: Request, _ context: AppRequestContext) async throws -> JSONResponse<UploadResponse> {
@@ -61,9 +60,10 @@ struct UploadRoutes {
         case "false": deriving = false
         default: throw APIError.badRequest("derive must be true or false")
         }
-        let accumulator = IngestAccumulator(
+        var accumulator = IngestAccumulator(
             startOffset: offset, redact: redact, limits: .init(maxLineBytes: maxLineBytes), fallbackSessionID: sessionID)
-        return try await ingest(try await Self.collect(request, context), with: accumulator, acceptTail: endOfFile, deriving: deriving)
+        let bytes = try await Self.stream(request.body, into: &accumulator)
+        return try await store(&accumulator, bytes: bytes, acceptTail: endOfFile, deriving: deriving)
     }
 
     /// Recomputes a session's derived fields from its stored entries; answers as
@@ -83,9 +83,10 @@ struct UploadRoutes {
         let content = try body.string("content", required: true, maxLength: Int.max) ?? ""
         let name = try body.string("name", maxLength: 200)
         let project = try body.string("project", maxLength: 4096)
-        let accumulator = IngestAccumulator(redact: redact, limits: .init(maxLineBytes: maxLineBytes))
+        var accumulator = IngestAccumulator(redact: redact, limits: .init(maxLineBytes: maxLineBytes))
         if Self.looksLikeTranscript(content) {
-            return try await ingest(ByteBuffer(string: content), with: accumulator, acceptTail: true, deriving: true)
+            try Self.feed(Array(content.utf8), into: &accumulator)
+            return try await store(&accumulator, bytes: content.utf8.count, acceptTail: true)
         }
         let digest = SHA256.hash(data: Data(((name ?? "") + "\u{0}" + (project ?? "") + "\u{0}" + content).utf8))
         let sessionID = "text-" + digest.prefix(12).hexString
@@ -100,76 +101,38 @@ struct UploadRoutes {
         lines.append(contentLine)
         let jsonl = try lines.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }
             .joined(separator: "\n") + "\n"
-        return try await ingest(ByteBuffer(string: jsonl), with: accumulator, acceptTail: true, deriving: true,
-                                reportedBytes: content.utf8.count)
+        try Self.feed(Array(jsonl.utf8), into: &accumulator)
+        return try await store(&accumulator, bytes: content.utf8.count, acceptTail: true)
     }
 
-    /// Bytes parsed before each hand-over to the writer: small enough that parsing and
-    /// writing overlap, large enough that hand-overs cost nothing.
-    static let pieceBytes = 512 * 1024
-
-    /// Parses `body` piece by piece into one transaction (see the type's comment) and
-    /// answers with what was stored.
-    private func ingest(_ body: ByteBuffer, with start: IngestAccumulator, acceptTail: Bool, deriving: Bool,
-                        reportedBytes: Int? = nil) async throws -> JSONResponse<UploadResponse> {
-        var accumulator = start
-        let bytes = body.readableBytesView
-        let transaction = IngestTransaction(store: store, deriving: deriving)
+    private func store(_ accumulator: inout IngestAccumulator, bytes: Int, acceptTail: Bool,
+                       deriving: Bool = true) async throws -> JSONResponse<UploadResponse> {
+        let batches: [SessionBatch]
         let report: IngestReport
         do {
-            var pieceStart = bytes.startIndex
-            while pieceStart < bytes.endIndex {
-                let pieceEnd = bytes.index(pieceStart, offsetBy: Self.pieceBytes, limitedBy: bytes.endIndex) ?? bytes.endIndex
-                try Self.feed(bytes[pieceStart..<pieceEnd], into: &accumulator)
-                try await transaction.put(accumulator.takeBatches())
-                pieceStart = pieceEnd
-            }
-            let batches: [SessionBatch]
-            do {
-                (batches, report) = try accumulator.finish(acceptUnterminatedTail: acceptTail)
-            } catch {
-                throw APIError.badRequest(error.description)
-            }
-            try await transaction.put(batches.filter { !$0.entries.isEmpty })
+            (batches, report) = try accumulator.finish(acceptUnterminatedTail: acceptTail)
         } catch {
-            await transaction.rollBack(error)
-            throw error
+            throw APIError.badRequest(error.description)
         }
-        let outcomes = Self.bySession(try await transaction.commit())
+        let outcomes = try await store.ingest(batches, deriving: deriving)
         await cache.invalidate(sessionIDs: outcomes.map(\.sessionID))
         var sessions: [UploadResponse.Session] = []
         for outcome in outcomes {
             sessions.append(UploadResponse.Session(outcome: outcome, summary: try await store.session(id: outcome.sessionID)))
         }
         let created = outcomes.contains(where: \.created)
-        return JSONResponse(UploadResponse(report: report, bytes: reportedBytes ?? bytes.count, sessions: sessions),
-                            status: created ? .created : .ok)
+        return JSONResponse(UploadResponse(report: report, bytes: bytes, sessions: sessions), status: created ? .created : .ok)
     }
 
-    /// One outcome per session, in the order sessions first appeared: a session's lines may
-    /// have reached the writer in several pieces.
-    static func bySession(_ outcomes: [IngestOutcome]) -> [IngestOutcome] {
-        var order: [String] = []
-        var merged: [String: IngestOutcome] = [:]
-        for outcome in outcomes {
-            guard let earlier = merged[outcome.sessionID] else {
-                order.append(outcome.sessionID)
-                merged[outcome.sessionID] = outcome
-                continue
-            }
-            merged[outcome.sessionID] = IngestOutcome(
-                sessionID: outcome.sessionID, inserted: earlier.inserted + outcome.inserted,
-                duplicates: earlier.duplicates + outcome.duplicates, created: earlier.created || outcome.created)
+    /// Feeds the body as it arrives; returns how many bytes it had.
+    private static func stream(_ body: RequestBody, into accumulator: inout IngestAccumulator) async throws -> Int {
+        var total = 0
+        for try await buffer in body {
+            total += buffer.readableBytes
+            try feed(buffer.readableBytesView, into: &accumulator)
         }
-        return order.compactMap { merged[$0] }
-    }
-
-    /// The whole body, bounded by the body limit; an empty one is refused.
-    private static func collect(_ request: Request, _ context: AppRequestContext) async throws -> ByteBuffer {
-        var request = request
-        let body = try await request.collectBody(upTo: context.maxUploadSize)
-        guard body.readableBytes > 0 else { throw APIError.badRequest("the request body is empty") }
-        return body
+        guard total > 0 else { throw APIError.badRequest("the request body is empty") }
+        return total
     }
 
     private static func feed(_ bytes: some Collection<UInt8>, into accumulator: inout IngestAccumulator) throws {
