@@ -59,7 +59,11 @@ struct SecretCandidates: OptionSet, Sendable {
             if !isNameByte(before) || before == UInt8(ascii: "-") { return true }
             return index > 1 && bytes[index - 2] == UInt8(ascii: "\\") && "nrt".utf8.contains(before)
         }
+        let last = bytes.count - 1
         for index in bytes.indices {
+            // Most bytes start nothing: one look-up of the byte and the next rules them out.
+            let pair = Int(bytes[index]) << 8 | (index < last ? Int(bytes[index + 1]) : 0)
+            guard Self.startsCandidate[pair] else { continue }
             switch bytes[index] {
             case UInt8(ascii: "A"):
                 if has(index, "AKIA") || has(index, "ASIA"), startsToken(index) { found(.awsAccessKey, index) }
@@ -95,6 +99,21 @@ struct SecretCandidates: OptionSet, Sendable {
         }
         return hits
     }
+
+    /// Pairs of bytes (first << 8 | second) that can start a match in `hits`: a token
+    /// prefix's first two bytes, `://`, `--`, and `:` or `=` before anything.
+    private static let startsCandidate: [Bool] = {
+        var table = [Bool](repeating: false, count: 1 << 16)
+        let starts = ["AK", "AS", "AI", "sk", "rk", "gh", "gi", "gl", "xo", "ey", "ea", "--"]
+        for start in starts {
+            let bytes = Array(start.utf8)
+            table[Int(bytes[0]) << 8 | Int(bytes[1])] = true
+        }
+        for first in [UInt8(ascii: ":"), UInt8(ascii: "=")] {
+            for second in 0...255 { table[Int(first) << 8 | second] = true }
+        }
+        return table
+    }()
 
     /// `user:password@` right after `://`.
     private static func authorityHasPassword(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
