@@ -9,9 +9,9 @@ import NIOConcurrencyHelpers
 public protocol SessionStore: Sendable {
     /// Stores groups of batches in one transaction: all of them or, on error, none. `next`
     /// runs on the database's own thread, may block there until the next group is ready, and
-    /// returns nil at the end; if it throws, nothing is stored. A bulk import and an upload
-    /// hand over each piece of their bytes as it is parsed and commit once: a transaction per
-    /// 512 KB piece rewrote the same index pages again and again.
+    /// returns nil at the end; if it throws, nothing is stored. A bulk import hands over each
+    /// piece of a slice as it is parsed and commits once per slice: a transaction per 512 KB
+    /// piece rewrote the same index pages again and again.
     ///
     /// With `deriving`, each session the transaction changed has its derived fields (main
     /// chain, title, counts, usage) recomputed once, after the last group. Without, they are
