@@ -9,6 +9,8 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
     /// Past this many, the kept statements are dropped and the cache starts again, so
     /// one-off SQL (searches with their own lists of values) cannot make it grow unbounded.
     static let maxKeptStatements = 64
+    /// The page size of a database file this service creates; an existing file keeps its own.
+    static let pageSize = 8192
 
     /// SQLite's process-wide settings, applied once before the first connection opens.
     private static let configured: Void = { _ = csqlite3_disable_memory_statistics() }()
@@ -30,9 +32,12 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
         sqlite3_extended_result_codes(handle, 1)
         var pragmas = "PRAGMA foreign_keys = ON;"
         if !readOnly {
+            // The page size only takes on a new file (it is fixed once WAL mode is set, just
+            // after): entries average ~2.4 KB, and with 4 KB pages one in ten spills to an
+            // overflow page. 8 KB pages import a 300 MB transcript ~15% faster.
             // WAL lets readers run beside the single writer; NORMAL sync is durable across
             // process crashes, which is what WAL needs.
-            pragmas += "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+            pragmas += "PRAGMA page_size = \(Self.pageSize); PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
         }
         try executeScript(pragmas)
     }
