@@ -11,7 +11,8 @@ import NIOConcurrencyHelpers
 final class WALCheckpointer: Sendable {
     /// WAL frames (pages) after which a commit asks for a checkpoint: SQLite's own default.
     static let thresholdFrames = 1000
-    /// WAL frames at which the writer checkpoints in its own commit after all (64 MB).
+    /// WAL frames at which the writer checkpoints in its own commit after all (128 MB with
+    /// 8 KB pages).
     static let ceilingFrames: Int32 = 16_000
 
     private let pool: ConnectionPool
