@@ -1,5 +1,5 @@
 import Foundation
-import Storage
+@testable import Storage
 import TestSupport
 import Testing
 
@@ -196,10 +196,10 @@ struct DatabaseTests {
         let path = folder.appendingPathComponent("wal.db").path
         let database = try Database.sqlite(path: path, readers: 1)
         try await database.write { try $0.executeScript("CREATE TABLE blobs (b BLOB)") }
-        // 1,600 rows of 4 KB, each on a page of its own or more: past the 1,000-page threshold.
+        // 1,600 rows of nearly a page each, each on a page of its own: past the 1,000-page threshold.
         for _ in 0..<4 {
             try await database.write { connection in
-                for _ in 0..<400 { try connection.query("INSERT INTO blobs (b) VALUES (randomblob(4000))") }
+                for _ in 0..<400 { try connection.query("INSERT INTO blobs (b) VALUES (randomblob($1))", .integer(Self.pageSizedBlob)) }
             }
         }
         func databaseFileBytes() -> Int { (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 }
@@ -209,21 +209,25 @@ struct DatabaseTests {
         await database.close()
     }
 
-    @Test("SQLite: a commit that leaves 64 MB or more in the WAL copies it into the database file before it returns")
+    /// A blob that fills most of a page of a new SQLite file, so each row takes a page of its own.
+    static let pageSizedBlob = Int64(SQLiteConnection.pageSize - 200)
+
+    @Test("SQLite: a commit that leaves the ceiling's 16,000 pages or more in the WAL copies them into the database file before it returns")
     func walCeilingCheckpointedByTheWriter() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cci-wal-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("wal.db").path
         let database = try Database.sqlite(path: path, readers: 1)
         try await database.write { try $0.executeScript("CREATE TABLE blobs (b BLOB)") }
-        // 17,000 rows of 4 KB in one transaction: past the 16,000-frame ceiling at its commit.
+        // 17,000 rows of a page each in one transaction: past the 16,000-frame ceiling at its commit.
         try await database.write { connection in
-            for _ in 0..<17_000 { try connection.query("INSERT INTO blobs (b) VALUES (randomblob(4000))") }
+            for _ in 0..<17_000 { try connection.query("INSERT INTO blobs (b) VALUES (randomblob($1))", .integer(Self.pageSizedBlob)) }
         }
         // Read at once: the background checkpoint is only asked for after the commit returns,
-        // and copying 70 MB takes it far longer than this.
+        // and copying 140 MB takes it far longer than this.
         let databaseFileBytes = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        #expect(databaseFileBytes >= 64 << 20, "the writer left \(databaseFileBytes) bytes in the database file")
+        let ceilingBytes = Int(WALCheckpointer.ceilingFrames) * SQLiteConnection.pageSize
+        #expect(databaseFileBytes >= ceilingBytes, "the writer left \(databaseFileBytes) bytes in the database file")
         await database.close()
     }
 
