@@ -66,6 +66,41 @@ struct SessionStoreTests {
         }
     }
 
+    @Test("the main chain follows the newest leaf whatever the line types on it, and moves when a branch grows",
+          arguments: TestDatabase.backends)
+    func mainChainAcrossTypes(backend: StorageBackend) async throws {
+        func line(_ uuid: String, parent: String?, type: String, kind: String, second: Int, sidechain: Bool = false) -> EntryRecord {
+            EntryRecord(
+                uuid: uuid, parentUUID: parent, sequence: Int64(second), type: type, kind: kind, isSidechain: sidechain,
+                timestamp: "2026-01-01T10:00:\(second < 10 ? "0" : "")\(second).000Z", toolName: nil, isError: false,
+                messageID: nil, requestID: nil, model: nil, cwd: "/home/me/app", gitBranch: "main", version: nil,
+                usage: .zero, text: uuid, raw: "{\"uuid\":\"\(uuid)\"}")
+        }
+        func chain(_ storage: SQLStorage) async throws -> [String] {
+            try await storage.entries(of: "s-1", matching: EntryFilter(), cursor: nil, limit: 50).items.map(\.uuid)
+        }
+        try await withStorage(backend) { storage in
+            // A progress line is a link of the chain; an older reply (x) and a sidechain are not.
+            _ = try await storage.ingest([SessionBatch(sessionID: "s-1", entries: [
+                line("a", parent: nil, type: "user", kind: "human_prompt", second: 1),
+                line("x", parent: "a", type: "assistant", kind: "assistant_text", second: 2),
+                line("s", parent: "a", type: "assistant", kind: "assistant_text", second: 9, sidechain: true),
+                line("p", parent: "a", type: "progress", kind: "system_event", second: 3),
+            ])])
+            #expect(try await chain(storage) == ["a", "p"])
+            _ = try await storage.ingest([SessionBatch(sessionID: "s-1", entries: [
+                line("c", parent: "p", type: "assistant", kind: "assistant_text", second: 4),
+            ])])
+            #expect(try await chain(storage) == ["a", "p", "c"])
+            // The older branch grows past the other: the chain moves to it.
+            _ = try await storage.ingest([SessionBatch(sessionID: "s-1", entries: [
+                line("y", parent: "x", type: "user", kind: "human_prompt", second: 5),
+            ])])
+            #expect(try await chain(storage) == ["a", "x", "y"])
+            #expect(try await storage.session(id: "s-1")?.mainChainCount == 3)
+        }
+    }
+
     @Test("ingesting again, or in any split, leaves the same state", arguments: TestDatabase.backends)
     func idempotent(backend: StorageBackend) async throws {
         try await withStorage(backend) { storage in

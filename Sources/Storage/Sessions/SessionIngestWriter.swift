@@ -14,7 +14,7 @@ struct SessionIngestWriter {
     /// runs without journaling pages for a statement rollback.
     static let rowsPerInsert = 100
     static let entryColumns = [
-        "session_id", "seq", "uuid", "parent_uuid", "type", "kind", "is_sidechain", "timestamp", "tool_name", "tool_use_id",
+        "session_id", "seq", "uuid", "parent_uuid", "type", "kind", "is_sidechain", "is_main_chain", "timestamp", "tool_name", "tool_use_id",
         "is_error", "message_id", "request_id", "model", "cwd", "git_branch", "version", "input_tokens",
         "output_tokens", "cache_creation_tokens", "cache_read_tokens", "text", "raw",
     ]
@@ -81,12 +81,24 @@ struct SessionIngestWriter {
         return inserted
     }
 
+    /// The line types that make up a conversation's turns.
+    static let conversationTypes: Set<String> = ["user", "assistant", "attachment", "system"]
+
+    /// A first guess at the main-chain flag, set as the entry is inserted: a conversation
+    /// turn outside a sidechain is usually on the chain, other lines usually not.
+    /// `SessionDerivation` then rewrites only the entries the guess got wrong, and each such
+    /// rewrite copies the whole wide row (in the corpus: 879 rewrites instead of 3,468).
+    static func likelyOnMainChain(_ entry: EntryRecord) -> Bool {
+        !entry.isSidechain && conversationTypes.contains(entry.type)
+    }
+
     /// One entry's values, in `entryColumns` order. Booleans bind as 0/1 on both backends:
     /// PostgreSQL's boolean input accepts '1' and '0'.
     private func bindings(_ entry: EntryRecord, sessionID: String) -> [SQLValue] {
         [
             .text(sessionID), .integer(entry.sequence), .text(entry.uuid), SQLValue(entry.parentUUID),
-            .text(entry.type), .text(entry.kind), SQLValue(entry.isSidechain), SQLValue(entry.timestamp),
+            .text(entry.type), .text(entry.kind), SQLValue(entry.isSidechain), SQLValue(Self.likelyOnMainChain(entry)),
+            SQLValue(entry.timestamp),
             SQLValue(entry.toolName), SQLValue(entry.toolUseID), SQLValue(entry.isError), SQLValue(entry.messageID), SQLValue(entry.requestID),
             SQLValue(entry.model), SQLValue(entry.cwd), SQLValue(entry.gitBranch), SQLValue(entry.version),
             .integer(entry.usage.input), .integer(entry.usage.output), .integer(entry.usage.cacheCreation),
