@@ -30,6 +30,11 @@ struct RedisConfigurationTests {
         #expect(configuration.database == 0)
     }
 
+    @Test("broken percent-encoding in the credentials is refused", arguments: ["redis://:p%4@localhost", "redis://:p%zz@localhost", "redis://us%er:pw@localhost"])
+    func brokenPercentEncoding(url: String) {
+        #expect(throws: RedisError.self) { try RedisConfiguration(url: url) }
+    }
+
     @Test func bracketedIPv6Host() throws {
         let configuration = try RedisConfiguration(url: "redis://[::1]:6390/2")
         #expect(configuration.host == "::1")
