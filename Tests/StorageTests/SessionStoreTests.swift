@@ -101,6 +101,25 @@ struct SessionStoreTests {
         }
     }
 
+    @Test("until a session is derived, new lines carry the first guess: conversation turns outside sidechains",
+          arguments: TestDatabase.backends)
+    func mainChainGuessBeforeDeriving(backend: StorageBackend) async throws {
+        func line(_ uuid: String, type: String, sidechain: Bool = false) -> EntryRecord {
+            EntryRecord(
+                uuid: uuid, parentUUID: nil, sequence: Int64(uuid.utf8.first!), type: type, kind: "system_event", isSidechain: sidechain,
+                timestamp: nil, toolName: nil, isError: false, messageID: nil, requestID: nil, model: nil, cwd: nil,
+                gitBranch: nil, version: nil, usage: .zero, text: uuid, raw: "{\"uuid\":\"\(uuid)\"}")
+        }
+        try await withStorage(backend) { storage in
+            _ = try await storage.ingest([SessionBatch(sessionID: "s-1", entries: [
+                line("a", type: "user"), line("b", type: "assistant"), line("c", type: "attachment"), line("d", type: "system"),
+                line("e", type: "progress"), line("f", type: "file-history-snapshot"), line("g", type: "assistant", sidechain: true),
+            ])], deriving: false)
+            let listed = try await storage.entries(of: "s-1", matching: EntryFilter(), cursor: nil, limit: 50)
+            #expect(listed.items.map(\.uuid) == ["a", "b", "c", "d"])
+        }
+    }
+
     @Test("ingesting again, or in any split, leaves the same state", arguments: TestDatabase.backends)
     func idempotent(backend: StorageBackend) async throws {
         try await withStorage(backend) { storage in

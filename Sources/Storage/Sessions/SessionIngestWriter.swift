@@ -81,15 +81,17 @@ struct SessionIngestWriter {
         return inserted
     }
 
-    /// The line types that make up a conversation's turns.
-    static let conversationTypes: Set<String> = ["user", "assistant", "attachment", "system"]
-
     /// A first guess at the main-chain flag, set as the entry is inserted: a conversation
-    /// turn outside a sidechain is usually on the chain, other lines usually not.
-    /// `SessionDerivation` then rewrites only the entries the guess got wrong, and each such
-    /// rewrite copies the whole wide row (in the corpus: 879 rewrites instead of 3,468).
+    /// turn (`user`, `assistant`, `attachment`, `system`) outside a sidechain is usually on
+    /// the chain, other lines usually not. `SessionDerivation` then rewrites only the entries
+    /// the guess got wrong, and each such rewrite copies the whole wide row (in the corpus:
+    /// 879 rewrites instead of 3,468).
     static func likelyOnMainChain(_ entry: EntryRecord) -> Bool {
-        !entry.isSidechain && conversationTypes.contains(entry.type)
+        guard !entry.isSidechain else { return false }
+        switch entry.type {
+        case "user", "assistant", "attachment", "system": return true
+        default: return false
+        }
     }
 
     /// One entry's values, in `entryColumns` order. Booleans bind as 0/1 on both backends:
