@@ -39,91 +39,71 @@ struct JSONNodeReader {
 
     // MARK: Values
 
-    private mutating func readValue(keeping keys: Set<String>? = nil) throws(Invalid) -> JSONNode {
+    /// Reads the value at `index`; with `building` false it only checks it and answers
+    /// ``JSONNode/skipped``. `keys`, for an object, names the members to build.
+    private mutating func readValue(building: Bool = true, keeping keys: Set<String>? = nil) throws(Invalid) -> JSONNode {
         guard index < bytes.count else { throw Invalid() }
         switch bytes[index] {
-        case UInt8(ascii: "{"): return try readObject(keeping: keys)
-        case UInt8(ascii: "["): return try readArray()
-        case UInt8(ascii: "\""): return .string(try readString())
-        case UInt8(ascii: "t"): try expect("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expect("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expect("null"); return .null
+        case UInt8(ascii: "{"): return try readObject(building: building, keeping: keys)
+        case UInt8(ascii: "["): return try readArray(building: building)
+        case UInt8(ascii: "\""):
+            guard building else {
+                _ = try scanString()
+                return .skipped
+            }
+            return .string(try readString())
+        case UInt8(ascii: "t"): try expect("true"); return building ? .bool(true) : .skipped
+        case UInt8(ascii: "f"): try expect("false"); return building ? .bool(false) : .skipped
+        case UInt8(ascii: "n"): try expect("null"); return building ? .null : .skipped
         default:
             let start = index
             try skipNumber()
-            return .number(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
+            return building ? .number(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)) : .skipped
         }
     }
 
-    private mutating func readObject(keeping keys: Set<String>?) throws(Invalid) -> JSONNode {
+    private mutating func readObject(building: Bool, keeping keys: Set<String>?) throws(Invalid) -> JSONNode {
         try enter()
         var members: [JSONNode.Member] = []
         if try openContainer(closing: UInt8(ascii: "}")) {
             repeat {
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw Invalid() }
-                let key = try readString()
-                skipWhitespace()
-                try consume(UInt8(ascii: ":"))
-                skipWhitespace()
-                if let keys, !keys.contains(key) {
-                    try skipValue()
-                    members.append(.init(key: key, value: .skipped))
-                } else {
-                    members.append(.init(key: key, value: try readValue()))
+                guard building else {
+                    _ = try scanString()
+                    try readMemberValue(building: false)
+                    continue
                 }
+                let key = try readString()
+                let value = try readMemberValue(building: keys?.contains(key) ?? true)
+                members.append(.init(key: key, value: value))
             } while try nextElement(closing: UInt8(ascii: "}"))
         }
         depth -= 1
-        return .object(members)
+        return building ? .object(members) : .skipped
     }
 
-    private mutating func readArray() throws(Invalid) -> JSONNode {
+    /// The `:` after a member's key, and the member's value.
+    @discardableResult
+    private mutating func readMemberValue(building: Bool) throws(Invalid) -> JSONNode {
+        skipWhitespace()
+        try consume(UInt8(ascii: ":"))
+        skipWhitespace()
+        return try readValue(building: building)
+    }
+
+    private mutating func readArray(building: Bool) throws(Invalid) -> JSONNode {
         try enter()
         var elements: [JSONNode] = []
         if try openContainer(closing: UInt8(ascii: "]")) {
             repeat {
                 skipWhitespace()
-                elements.append(try readValue())
+                let element = try readValue(building: building)
+                if building { elements.append(element) }
             } while try nextElement(closing: UInt8(ascii: "]"))
         }
         depth -= 1
-        return .array(elements)
-    }
-
-    /// Checks a value without building it.
-    private mutating func skipValue() throws(Invalid) {
-        guard index < bytes.count else { throw Invalid() }
-        switch bytes[index] {
-        case UInt8(ascii: "{"):
-            try enter()
-            if try openContainer(closing: UInt8(ascii: "}")) {
-                repeat {
-                    skipWhitespace()
-                    guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw Invalid() }
-                    _ = try scanString()
-                    skipWhitespace()
-                    try consume(UInt8(ascii: ":"))
-                    skipWhitespace()
-                    try skipValue()
-                } while try nextElement(closing: UInt8(ascii: "}"))
-            }
-            depth -= 1
-        case UInt8(ascii: "["):
-            try enter()
-            if try openContainer(closing: UInt8(ascii: "]")) {
-                repeat {
-                    skipWhitespace()
-                    try skipValue()
-                } while try nextElement(closing: UInt8(ascii: "]"))
-            }
-            depth -= 1
-        case UInt8(ascii: "\""): _ = try scanString()
-        case UInt8(ascii: "t"): try expect("true")
-        case UInt8(ascii: "f"): try expect("false")
-        case UInt8(ascii: "n"): try expect("null")
-        default: try skipNumber()
-        }
+        return building ? .array(elements) : .skipped
     }
 
     // MARK: Containers
