@@ -69,6 +69,10 @@ struct JSONNodeReaderTests {
         #expect(throws: JSONNodeReader.Invalid.self) {
             try JSONNodeReader.read(#"{"type":"user","toolUseResult":{"stdout":"big",}}"#, keepingTopLevel: ["type"])
         }
+        // The nesting limit counts inside a skipped member too: 1 object and 512 arrays.
+        let deep = #"{"type":"user","x":"# + String(repeating: "[", count: 512) + String(repeating: "]", count: 512) + "}"
+        #expect(throws: JSONNodeReader.Invalid.self) { try JSONNodeReader.read(deep, keepingTopLevel: ["type"]) }
+        #expect(try JSONNodeReader.read(deep.replacingOccurrences(of: "[]", with: ""), keepingTopLevel: ["type"])["x"] == .skipped)
         var compared = 0
         for file in try CorpusFile.all() where file.relativePath.hasSuffix(".jsonl") {
             for line in try String(contentsOf: file.path, encoding: .utf8).split(separator: "\n") {
