@@ -66,7 +66,7 @@ struct ImportRun {
                 files = discover()
                 lastScan = ContinuousClock.now
             }
-            var changed = false
+            var results: [TranscriptFileImporter.FileResult] = []
             for file in files {
                 let size = Self.size(of: file)
                 let from = offsets.start(for: file.path, size: size)
@@ -74,13 +74,14 @@ struct ImportRun {
                 triedAt[file.path] = size
                 let result = await importer.importFile(file, from: from)
                 offsets.record(result.nextOffset, for: file.path)
-                changed = true
-                if result.counts.lines > 0 || result.counts.malformed > 0 || result.error != nil {
-                    output.line(ImportTally.fileLine(result))
-                }
+                results.append(result)
             }
-            // Once per poll, however many files grew.
-            if changed { try offsets.save() }
+            // Saved once per poll, however many files grew, and before they are reported:
+            // what the watcher has said it stored is remembered even if it is stopped next.
+            if !results.isEmpty { try offsets.save() }
+            for result in results where result.counts.lines > 0 || result.counts.malformed > 0 || result.error != nil {
+                output.line(ImportTally.fileLine(result))
+            }
             try await Task.sleep(for: pollInterval)
         }
     }
