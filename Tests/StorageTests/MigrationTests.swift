@@ -29,6 +29,38 @@ struct MigrationTests {
         await database.drop()
     }
 
+    @Test("0008 carries the main-chain flags of stored entries into their own table", arguments: TestDatabase.backends)
+    func mainChainEntriesMigration(backend: StorageBackend) async throws {
+        let database = try await TestDatabase.make(backend)
+        let folder = try TestPaths.temporaryDirectory("cci-migrations")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let dialect = folder.appendingPathComponent(backend.rawValue)
+        try FileManager.default.createDirectory(at: dialect, withIntermediateDirectories: true)
+        for file in try MigrationFile.load(from: TestPaths.migrations.path, backend: backend) where file.version < 8 {
+            try file.sql.write(to: dialect.appendingPathComponent(file.fileName), atomically: true, encoding: .utf8)
+        }
+        let older = try database.openStorage(migrationsDirectory: folder.path)
+        try await older.migrate()
+        try await older.database.write { connection in
+            try connection.query("INSERT INTO sessions (id, created_at, updated_at) VALUES ('s-1', $1, $1)", .text("2026-01-01T00:00:00Z"))
+            for (uuid, flag) in [("on", "TRUE"), ("off", "FALSE")] {
+                try connection.query(
+                    "INSERT INTO entries (session_id, seq, uuid, type, kind, is_main_chain, raw) VALUES ('s-1', 1, $1, 'user', 'human_prompt', \(flag), '{}')",
+                    .text(uuid))
+            }
+        }
+        await older.close()
+
+        let storage = try database.openStorage()
+        try await storage.migrate()
+        let onChain = try await storage.entries(of: "s-1", matching: EntryFilter(), cursor: nil, limit: 10)
+        #expect(onChain.items.map(\.uuid) == ["on"])
+        let all = try await storage.entries(of: "s-1", matching: EntryFilter(mainChainOnly: false), cursor: nil, limit: 10)
+        #expect(all.items.map { "\($0.uuid):\($0.isMainChain)" } == ["off:false", "on:true"])
+        await storage.close()
+        await database.drop()
+    }
+
     @Test("an applied file edited on disk is refused, naming the file", arguments: TestDatabase.backends)
     func editedFileRefused(backend: StorageBackend) async throws {
         let database = try await TestDatabase.make(backend)

@@ -9,6 +9,7 @@ struct PostgresSchemaTests {
         let schema = PostgresSchema(migrations: try MigrationFile.load(from: TestPaths.migrations.path, backend: .postgres))
         #expect(Set(schema.tables.keys) == [
             "projects", "sessions", "entries", "api_keys", "service_markers", "backup_schedule", "jobs", "compression_results",
+            "main_chain_entries",
         ])
         #expect(schema.column("jobs", "lease_expires_at")?.isTimestamp == true)
         #expect(schema.column("entries", "search_vector")?.isGenerated == true)

@@ -120,6 +120,62 @@ struct SessionStoreTests {
         }
     }
 
+    /// A line of `type` and `kind` with only what the derivations below read.
+    static func line(_ uuid: String, seq: Int64, type: String, kind: String, text: String,
+                     toolName: String? = nil, toolUseID: String? = nil) -> EntryRecord {
+        EntryRecord(
+            uuid: uuid, parentUUID: nil, sequence: seq, type: type, kind: kind, isSidechain: false, timestamp: nil,
+            toolName: toolName, toolUseID: toolUseID, isError: false, messageID: nil, requestID: nil, model: nil, cwd: nil,
+            gitBranch: nil, version: nil, usage: .zero, text: text, raw: "{\"uuid\":\"\(uuid)\"}")
+    }
+
+    @Test("the title: custom-title beats ai-title beats summary beats the first prompt; of a type the newest non-empty line",
+          arguments: TestDatabase.backends)
+    func titleSources(backend: StorageBackend) async throws {
+        try await withStorage(backend) { storage in
+            func title() async throws -> String? { try await storage.session(id: "s-1")?.title }
+            _ = try await storage.ingest([SessionBatch(sessionID: "s-1", entries: [
+                Self.line("p0", seq: 0, type: "user", kind: "human_prompt", text: ""),
+                Self.line("p1", seq: 1, type: "user", kind: "human_prompt", text: "First words\nand more"),
+                Self.line("p2", seq: 2, type: "user", kind: "human_prompt", text: "Later words"),
+            ])])
+            #expect(try await title() == "First words")
+            _ = try await storage.ingest([SessionBatch(sessionID: "s-1", entries: [
+                Self.line("s1", seq: 3, type: "summary", kind: "compact_summary", text: "A summary"),
+            ])])
+            #expect(try await title() == "A summary")
+            _ = try await storage.ingest([SessionBatch(sessionID: "s-1", entries: [
+                Self.line("a1", seq: 4, type: "ai-title", kind: "title", text: "Older AI title"),
+                Self.line("a2", seq: 5, type: "ai-title", kind: "title", text: "Newer AI title"),
+                Self.line("a3", seq: 6, type: "ai-title", kind: "title", text: ""),
+            ])])
+            #expect(try await title() == "Newer AI title")
+            _ = try await storage.ingest([SessionBatch(sessionID: "s-1", entries: [
+                Self.line("c1", seq: 7, type: "custom-title", kind: "title", text: "Named by hand"),
+            ])])
+            #expect(try await title() == "Named by hand")
+        }
+    }
+
+    @Test("a tool result stored before its call is named when the call arrives", arguments: TestDatabase.backends)
+    func toolResultNamedLater(backend: StorageBackend) async throws {
+        try await withStorage(backend) { storage in
+            func resultTool() async throws -> [String?] {
+                try await storage.entries(of: "s-1", matching: EntryFilter(kinds: ["tool_result"], mainChainOnly: false),
+                                          cursor: nil, limit: 10).items.map(\.toolName)
+            }
+            _ = try await storage.ingest([SessionBatch(sessionID: "s-1", entries: [
+                Self.line("r1", seq: 10, type: "user", kind: "tool_result", text: "ok", toolUseID: "toolu_1"),
+                Self.line("r2", seq: 11, type: "user", kind: "tool_result", text: "ok", toolUseID: "toolu_2"),
+            ])])
+            #expect(try await resultTool() == [nil, nil])
+            _ = try await storage.ingest([SessionBatch(sessionID: "s-1", entries: [
+                Self.line("c1", seq: 5, type: "assistant", kind: "tool_call", text: "ls", toolName: "Bash", toolUseID: "toolu_1"),
+            ])])
+            #expect(try await resultTool() == ["Bash", nil])
+        }
+    }
+
     @Test("ingesting again, or in any split, leaves the same state", arguments: TestDatabase.backends)
     func idempotent(backend: StorageBackend) async throws {
         try await withStorage(backend) { storage in
@@ -232,6 +288,9 @@ struct SessionStoreTests {
             #expect(try await storage.session(id: "s-1") == nil)
             #expect(try await storage.session(id: "s-1:agent-a1") == nil)
             #expect(try await storage.entries(of: "s-1", matching: EntryFilter(mainChainOnly: false), cursor: nil, limit: 10).total == 0)
+            // The main chain's rows went with their entries.
+            let onChain = try await storage.database.read { try $0.query("SELECT count(*) AS n FROM main_chain_entries")[0]["n"].int }
+            #expect(onChain == 0)
             #expect(try await storage.deleteSession(id: "s-1") == false)
         }
     }

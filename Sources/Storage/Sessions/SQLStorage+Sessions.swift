@@ -87,7 +87,7 @@ extension SQLStorage {
             bindings.append(value)
             return "$\(bindings.count)"
         }
-        if filter.mainChainOnly { conditions.append("is_main_chain") }
+        if filter.mainChainOnly { conditions.append(MainChainEntries.contains("entries.id")) }
         if !filter.kinds.isEmpty { conditions.append("kind IN (" + filter.kinds.map { bind(.text($0)) }.joined(separator: ", ") + ")") }
         let countConditions = conditions
         let countBindings = bindings
@@ -96,7 +96,8 @@ extension SQLStorage {
             let seq = bind(.integer(sequence))
             conditions.append("(seq > \(seq) OR (seq = \(seq) AND uuid > \(bind(.text(parts[1])))))")
         }
-        let sql = "SELECT uuid, parent_uuid, seq, type, kind, is_sidechain, is_main_chain, timestamp, tool_name, is_error, text, raw"
+        let sql = "SELECT uuid, parent_uuid, seq, type, kind, is_sidechain, \(MainChainEntries.contains("entries.id")) AS is_main_chain,"
+            + " timestamp, tool_name, is_error, text, raw"
             + " FROM entries WHERE " + conditions.joined(separator: " AND ")
             + " ORDER BY seq, uuid LIMIT \(bind(.integer(Int64(limit + 1))))"
         let finalBindings = bindings

@@ -14,19 +14,15 @@ struct SessionDerivation {
     func refresh(sessionID: String, now: String) throws {
         let id = SQLValue.text(sessionID)
         let scan = try SessionScan(sessionID: sessionID, connection: connection)
-        let mainChainCount = try refreshMainChain(sessionID: sessionID, scan)
+        let mainChainCount = try refreshMainChain(scan)
         // A result's tool is named by the call it answers, which may have arrived in an
         // earlier upload.
-        try connection.query(
-            """
-            UPDATE entries SET tool_name = (
-                SELECT c.tool_name FROM entries c
-                WHERE c.session_id = entries.session_id AND c.tool_use_id = entries.tool_use_id AND c.kind = 'tool_call'
-                LIMIT 1)
-            WHERE session_id = $1 AND kind = 'tool_result' AND tool_name IS NULL AND tool_use_id IS NOT NULL
-            """, id)
+        for result in scan.unnamedResults {
+            guard let name = scan.callNames[result.toolUseID] else { continue }
+            try connection.query("UPDATE entries SET tool_name = $1 WHERE id = $2", .text(name), .integer(result.id))
+        }
         let projectID = try scan.cwd.map(ensureProject)
-        let (title, titleSource) = try deriveTitle(id)
+        let (title, titleSource) = Self.title(scan)
         let usage = scan.usage
 
         try connection.query(
@@ -48,45 +44,33 @@ struct SessionDerivation {
             .text(scan.contentHash), .text(now))
     }
 
-    /// Flags the entries on the path from the newest leaf back to the root; rewound
-    /// branches and sidechains stay off it. Returns how many entries are on it.
-    private func refreshMainChain(sessionID: String, _ scan: SessionScan) throws -> Int {
+    /// Puts the entries on the path from the newest leaf back to the root on the main chain,
+    /// and takes the others off: rewound branches and sidechains stay off it. Returns how
+    /// many entries are on it.
+    private func refreshMainChain(_ scan: SessionScan) throws -> Int {
         let chain = ChainNode.mainChain(scan.nodes)
-        var setOn: [String] = []
-        var setOff: [String] = []
+        var setOn: [Int64] = []
+        var setOff: [Int64] = []
         var onChain = 0
-        for (node, flagged) in zip(scan.nodes, scan.flagged) {
-            let belongs = chain.contains(node.uuid)
+        for index in scan.nodes.indices {
+            let belongs = chain.contains(scan.nodes[index].uuid)
             if belongs { onChain += 1 }
-            if belongs && !flagged { setOn.append(node.uuid) }
-            if !belongs && flagged { setOff.append(node.uuid) }
+            if belongs && !scan.flagged[index] { setOn.append(scan.ids[index]) }
+            if !belongs && scan.flagged[index] { setOff.append(scan.ids[index]) }
         }
-        for (uuids, flag) in [(setOn, 1), (setOff, 0)] where !uuids.isEmpty {
-            for start in stride(from: 0, to: uuids.count, by: 500) {
-                let slice = uuids[start..<min(start + 500, uuids.count)]
-                let placeholders = (0..<slice.count).map { "$\($0 + 3)" }.joined(separator: ", ")
-                try connection.query(
-                    "UPDATE entries SET is_main_chain = $2 WHERE session_id = $1 AND uuid IN (\(placeholders))",
-                    [.text(sessionID), .integer(Int64(flag))] + slice.map(SQLValue.text))
-            }
-        }
+        let mainChain = MainChainEntries(connection: connection, backend: backend)
+        try mainChain.remove(setOff)
+        try mainChain.add(setOn)
         return onChain
     }
 
-    /// `custom-title` beats `ai-title` beats a `summary` line beats the first human prompt.
-    private func deriveTitle(_ id: SQLValue) throws -> (String?, String?) {
-        let named = try connection.query(
-            """
-            SELECT type, text FROM entries
-            WHERE session_id = $1 AND type IN ('custom-title', 'ai-title', 'summary') AND text <> '' ORDER BY seq DESC
-            """, id)
+    /// `custom-title` beats `ai-title` beats a `summary` line beats the first human prompt;
+    /// of a type, the newest line.
+    private static func title(_ scan: SessionScan) -> (String?, String?) {
         for type in ["custom-title", "ai-title", "summary"] {
-            // The newest line of the best type.
-            if let text = named.first(where: { $0["type"].string == type })?["text"].string { return (Self.shorten(text), type) }
+            if let text = scan.titleLines[type] { return (shorten(text), type) }
         }
-        let prompt = try connection.query(
-            "SELECT text FROM entries WHERE session_id = $1 AND kind = 'human_prompt' AND text <> '' ORDER BY seq LIMIT 1", id)
-        return (prompt.first?["text"].string.map(Self.shorten), prompt.isEmpty ? nil : "first_prompt")
+        return (scan.firstPrompt.map(shorten), scan.firstPrompt == nil ? nil : "first_prompt")
     }
 
     private func ensureProject(_ path: String) throws -> Int64 {

@@ -14,7 +14,7 @@ struct SessionIngestWriter {
     /// runs without journaling pages for a statement rollback.
     static let rowsPerInsert = 100
     static let entryColumns = [
-        "session_id", "seq", "uuid", "parent_uuid", "type", "kind", "is_sidechain", "is_main_chain", "timestamp", "tool_name", "tool_use_id",
+        "session_id", "seq", "uuid", "parent_uuid", "type", "kind", "is_sidechain", "timestamp", "tool_name", "tool_use_id",
         "is_error", "message_id", "request_id", "model", "cwd", "git_branch", "version", "input_tokens",
         "output_tokens", "cache_creation_tokens", "cache_read_tokens", "text", "raw",
     ]
@@ -52,7 +52,8 @@ struct SessionIngestWriter {
 
     /// SQLite's statement, and PostgreSQL's for a full batch, built once.
     private static let oneRowInsertSQL = insertSQL(rowCount: 1)
-    private static let fullInsertSQL = insertSQL(rowCount: rowsPerInsert) + " RETURNING id"
+    private static let returning = " RETURNING id, uuid"
+    private static let fullInsertSQL = insertSQL(rowCount: rowsPerInsert) + returning
 
     /// Adds SQLite's new entries to the full-text index in one statement (migration 0007
     /// says why not by trigger). Their ids form one range: this transaction is the only
@@ -65,27 +66,33 @@ struct SessionIngestWriter {
     }
 
     /// Inserts the entries not yet stored and, on SQLite, indexes them for search (PostgreSQL
-    /// computes each row's search vector itself); returns the ids of those that were new.
+    /// computes each row's search vector itself); puts the new ones that are likely on the
+    /// main chain on it; returns the ids of those that were new.
     private func insertNew(_ entries: [EntryRecord], sessionID: String) throws -> [Int64] {
+        var inserted: [(id: Int64, entry: EntryRecord)] = []
         if let sqlite = connection as? SQLiteConnection {
-            let inserted = try entries.compactMap { try sqlite.insertRow(Self.oneRowInsertSQL, bindings($0, sessionID: sessionID)) }
-            try indexForSearch(inserted)
-            return inserted
+            for entry in entries {
+                if let id = try sqlite.insertRow(Self.oneRowInsertSQL, bindings(entry, sessionID: sessionID)) { inserted.append((id, entry)) }
+            }
+            try indexForSearch(inserted.map(\.id))
+        } else {
+            for start in stride(from: 0, to: entries.count, by: Self.rowsPerInsert) {
+                let rows = entries[start..<min(start + Self.rowsPerInsert, entries.count)]
+                let sql = rows.count == Self.rowsPerInsert ? Self.fullInsertSQL : Self.insertSQL(rowCount: rows.count) + Self.returning
+                let byUUID = Dictionary(rows.map { ($0.uuid, $0) }, uniquingKeysWith: { first, _ in first })
+                for row in try connection.query(sql, rows.flatMap { bindings($0, sessionID: sessionID) }) {
+                    if let id = row["id"].int64, let entry = row["uuid"].string.flatMap({ byUUID[$0] }) { inserted.append((id, entry)) }
+                }
+            }
         }
-        var inserted: [Int64] = []
-        for start in stride(from: 0, to: entries.count, by: Self.rowsPerInsert) {
-            let rows = entries[start..<min(start + Self.rowsPerInsert, entries.count)]
-            let sql = rows.count == Self.rowsPerInsert ? Self.fullInsertSQL : Self.insertSQL(rowCount: rows.count) + " RETURNING id"
-            inserted += try connection.query(sql, rows.flatMap { bindings($0, sessionID: sessionID) }).compactMap { $0["id"].int64 }
-        }
-        return inserted
+        try MainChainEntries(connection: connection, backend: backend).add(inserted.filter { Self.likelyOnMainChain($0.entry) }.map(\.id))
+        return inserted.map(\.id)
     }
 
     /// A first guess at the main-chain flag, set as the entry is inserted: a conversation
     /// turn (`user`, `assistant`, `attachment`, `system`) outside a sidechain is usually on
-    /// the chain, other lines usually not. `SessionDerivation` then rewrites only the entries
-    /// the guess got wrong, and each such rewrite copies the whole wide row (in the corpus:
-    /// 879 rewrites instead of 3,468).
+    /// the chain, other lines usually not. It holds until the session is derived, which then
+    /// changes only the entries the guess got wrong (in the corpus: 879 instead of 3,468).
     static func likelyOnMainChain(_ entry: EntryRecord) -> Bool {
         guard !entry.isSidechain else { return false }
         switch entry.type {
@@ -99,8 +106,7 @@ struct SessionIngestWriter {
     private func bindings(_ entry: EntryRecord, sessionID: String) -> [SQLValue] {
         [
             .text(sessionID), .integer(entry.sequence), .text(entry.uuid), SQLValue(entry.parentUUID),
-            .text(entry.type), .text(entry.kind), SQLValue(entry.isSidechain), SQLValue(Self.likelyOnMainChain(entry)),
-            SQLValue(entry.timestamp),
+            .text(entry.type), .text(entry.kind), SQLValue(entry.isSidechain), SQLValue(entry.timestamp),
             SQLValue(entry.toolName), SQLValue(entry.toolUseID), SQLValue(entry.isError), SQLValue(entry.messageID), SQLValue(entry.requestID),
             SQLValue(entry.model), SQLValue(entry.cwd), SQLValue(entry.gitBranch), SQLValue(entry.version),
             .integer(entry.usage.input), .integer(entry.usage.output), .integer(entry.usage.cacheCreation),

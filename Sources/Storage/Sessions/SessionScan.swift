@@ -10,18 +10,32 @@ import Foundation
 struct SessionScan {
     /// The columns read, in this order (rows are read by position: by name is a search per value).
     private enum Column: Int {
-        case uuid, parentUUID, timestamp, isSidechain, isMainChain, kind, isError, cwd, gitBranch, version, model
-        case messageID, requestID, inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens
+        case id, uuid, parentUUID, timestamp, isSidechain, onMainChain, type, kind, isError, cwd, gitBranch, version, model
+        case messageID, requestID, inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens, toolName, toolUseID
+        case titleText
     }
+    /// The text is read only from lines that may give the title.
     private static let select = """
-        SELECT uuid, parent_uuid, timestamp, is_sidechain, is_main_chain, kind, is_error, cwd, git_branch, version, model,
-               message_id, request_id, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens
-        FROM entries WHERE session_id = $1 ORDER BY seq, uuid
+        SELECT e.id, e.uuid, e.parent_uuid, e.timestamp, e.is_sidechain, m.entry_id IS NOT NULL AS on_main_chain, e.type, e.kind,
+               e.is_error, e.cwd, e.git_branch, e.version, e.model, e.message_id, e.request_id, e.input_tokens, e.output_tokens,
+               e.cache_creation_tokens, e.cache_read_tokens, e.tool_name, e.tool_use_id,
+               CASE WHEN e.type IN ('custom-title', 'ai-title', 'summary') OR e.kind = 'human_prompt' THEN e.text END AS title_text
+        FROM entries e LEFT JOIN main_chain_entries m ON m.entry_id = e.id
+        WHERE e.session_id = $1 ORDER BY e.seq, e.uuid
         """
 
-    /// Compact nodes for the main-chain walk, and whether each is flagged now.
+    /// Compact nodes for the main-chain walk, with each entry's id and whether it is on the
+    /// chain now.
     var nodes: [ChainNode] = []
+    var ids: [Int64] = []
     var flagged: [Bool] = []
+    /// Tool results stored without their tool's name (their call came in an earlier
+    /// upload), and the name of each call by its tool_use id.
+    var unnamedResults: [(id: Int64, toolUseID: String)] = []
+    var callNames: [String: String] = [:]
+    /// The newest non-empty line of each title type, and the first non-empty human prompt.
+    var titleLines: [String: String] = [:]
+    var firstPrompt: String?
     var errors = 0
     var firstAt: String?
     var lastAt: String?
@@ -48,9 +62,23 @@ struct SessionScan {
         let timestamp = value(.timestamp).string
         nodes.append(ChainNode(uuid: uuid, parent: value(.parentUUID).string, timestamp: timestamp,
                                isSidechain: value(.isSidechain).bool ?? false, inTree: !uuid.hasPrefix("sha256:")))
-        flagged.append(value(.isMainChain).bool ?? false)
+        ids.append(value(.id).int64 ?? 0)
+        flagged.append(value(.onMainChain).bool ?? false)
+        let kind = value(.kind).string ?? ""
+        if let toolUseID = value(.toolUseID).string {
+            let toolName = value(.toolName).string
+            if kind == "tool_call", let toolName, callNames[toolUseID] == nil { callNames[toolUseID] = toolName }
+            if kind == "tool_result", toolName == nil, let id = value(.id).int64 { unnamedResults.append((id, toolUseID)) }
+        }
+        if let text = value(.titleText).string, !text.isEmpty {
+            if kind == "human_prompt" {
+                if firstPrompt == nil { firstPrompt = text }
+            } else if let type = value(.type).string {
+                titleLines[type] = text
+            }
+        }
         hasher.update(data: Data((uuid + "\n").utf8))
-        kindCounts[value(.kind).string ?? "", default: 0] += 1
+        kindCounts[kind, default: 0] += 1
         if value(.isError).bool == true { errors += 1 }
         // ISO-8601 UTC text (and PostgreSQL's own UTC form) compares in time order.
         if let timestamp {

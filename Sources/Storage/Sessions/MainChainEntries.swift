@@ -1,0 +1,36 @@
+/// The entries on their session's main chain, kept as ids in a table of their own
+/// (migration 0008 says why not as a column of the wide entry row).
+struct MainChainEntries {
+    let connection: any SQLConnection
+    let backend: StorageBackend
+
+    /// Puts these entries on the main chain.
+    func add(_ ids: [Int64]) throws {
+        guard !ids.isEmpty else { return }
+        switch backend {
+        case .sqlite: try connection.query("INSERT INTO main_chain_entries (entry_id) SELECT value FROM json_each($1)", idList(ids))
+        case .postgres: try connection.query("INSERT INTO main_chain_entries (entry_id) SELECT unnest($1::bigint[])", idList(ids))
+        }
+    }
+
+    /// Takes these entries off the main chain.
+    func remove(_ ids: [Int64]) throws {
+        guard !ids.isEmpty else { return }
+        switch backend {
+        case .sqlite: try connection.query("DELETE FROM main_chain_entries WHERE entry_id IN (SELECT value FROM json_each($1))", idList(ids))
+        case .postgres: try connection.query("DELETE FROM main_chain_entries WHERE entry_id = ANY($1::bigint[])", idList(ids))
+        }
+    }
+
+    /// The ids as one parameter, so one kept statement serves any number of them: a JSON array
+    /// for SQLite's `json_each`, an array literal for PostgreSQL.
+    private func idList(_ ids: [Int64]) -> SQLValue {
+        let joined = ids.map(String.init).joined(separator: ",")
+        return .text(backend == .sqlite ? "[\(joined)]" : "{\(joined)}")
+    }
+
+    /// SQL that is true when the entry whose id is `idColumn` is on the main chain.
+    static func contains(_ idColumn: String) -> String {
+        "EXISTS (SELECT 1 FROM main_chain_entries m WHERE m.entry_id = \(idColumn))"
+    }
+}
