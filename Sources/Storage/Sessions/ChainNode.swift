@@ -7,27 +7,31 @@ struct ChainNode {
     /// Lines without a Claude uuid (bookkeeping) are not part of the conversation tree.
     let inTree: Bool
 
-    /// The uuids on the main chain: from the newest non-sidechain leaf (by timestamp, ties
-    /// by file order) back through parents to the root. Linear time; a cycle or a missing
-    /// parent ends the walk instead of hanging it.
-    static func mainChain(_ nodes: [ChainNode]) -> Set<String> {
+    /// Which nodes are on the main chain, by position: from the newest non-sidechain leaf (by
+    /// timestamp, ties by file order) back through parents to the root. Linear time; a cycle or
+    /// a missing parent ends the walk instead of hanging it. Each uuid is hashed once: the links
+    /// are then followed by position.
+    static func mainChain(_ nodes: [ChainNode]) -> [Bool] {
         var byUUID: [String: Int] = [:]
-        var hasChild = Set<String>()
-        for (index, node) in nodes.enumerated() where node.inTree {
-            byUUID[node.uuid] = index
-            if let parent = node.parent { hasChild.insert(parent) }
+        byUUID.reserveCapacity(nodes.count)
+        for (index, node) in nodes.enumerated() where node.inTree { byUUID[node.uuid] = index }
+        let parents = nodes.map { node in node.parent.flatMap { byUUID[$0] } }
+        var hasChild = [Bool](repeating: false, count: nodes.count)
+        for (index, parent) in parents.enumerated() where nodes[index].inTree {
+            if let parent { hasChild[parent] = true }
         }
         var newest: Int?
-        for (index, node) in nodes.enumerated() where node.inTree && !node.isSidechain && !hasChild.contains(node.uuid) {
+        for (index, node) in nodes.enumerated() where node.inTree && !node.isSidechain && !hasChild[index] {
             // ISO-8601 UTC text compares in time order; `>=` lets a later line win a tie.
             if let current = newest, (node.timestamp ?? "") < (nodes[current].timestamp ?? "") { continue }
             newest = index
         }
-        var chain = Set<String>()
+        var onChain = [Bool](repeating: false, count: nodes.count)
         var cursor = newest
-        while let index = cursor, chain.insert(nodes[index].uuid).inserted {
-            cursor = nodes[index].parent.flatMap { byUUID[$0] }
+        while let index = cursor, !onChain[index] {
+            onChain[index] = true
+            cursor = parents[index]
         }
-        return chain
+        return onChain
     }
 }

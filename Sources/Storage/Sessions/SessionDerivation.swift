@@ -48,20 +48,16 @@ struct SessionDerivation {
     /// and takes the others off: rewound branches and sidechains stay off it. Returns how
     /// many entries are on it.
     private func refreshMainChain(_ scan: SessionScan) throws -> Int {
-        let chain = ChainNode.mainChain(scan.nodes)
+        let onChain = ChainNode.mainChain(scan.nodes)
         var setOn: [Int64] = []
         var setOff: [Int64] = []
-        var onChain = 0
-        for index in scan.nodes.indices {
-            let belongs = chain.contains(scan.nodes[index].uuid)
-            if belongs { onChain += 1 }
-            if belongs && !scan.flagged[index] { setOn.append(scan.ids[index]) }
-            if !belongs && scan.flagged[index] { setOff.append(scan.ids[index]) }
+        for index in scan.nodes.indices where onChain[index] != scan.flagged[index] {
+            if onChain[index] { setOn.append(scan.ids[index]) } else { setOff.append(scan.ids[index]) }
         }
         let mainChain = MainChainEntries(connection: connection, backend: backend)
         try mainChain.remove(setOff)
         try mainChain.add(setOn)
-        return onChain
+        return onChain.count { $0 }
     }
 
     /// `custom-title` beats `ai-title` beats a `summary` line beats the first human prompt;
