@@ -47,7 +47,7 @@ public final class Database: Sendable {
         let writer = ConnectionPool(name: "sqlite_writer", maxConnections: 1, acquireTimeout: acquireTimeout) {
             let connection = try SQLiteConnection(path: path, readOnly: false, busyTimeoutMilliseconds: busyMilliseconds)
             connection.countWALFramesInsteadOfCheckpointing()
-            // Each new entry goes into eight indexes and the search index: a page cache of
+            // Each new entry goes into seven indexes and the search index: a page cache of
             // 16 MB (SQLite's default is 2 MB) keeps their last pages, and a 300 MB transcript
             // imports ~16% faster for ~15 MB more memory. Readers keep the default.
             try connection.executeScript("PRAGMA cache_size = -\(Self.writerCacheKiB)")
