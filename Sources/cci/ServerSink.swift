@@ -23,6 +23,9 @@ final class ServerSink: TranscriptSink, @unchecked Sendable {
     private var underived: Set<String> = []
 
     var destination: String { "server:" + server.absoluteString }
+    /// A slice is one request, whose lines the server parses and holds until it stores them:
+    /// 8 MB keeps the server's memory far below what 32 MB slices would take.
+    let sliceBytes = 8 << 20
 
     init(server: URL, apiKey: String?) {
         self.server = server

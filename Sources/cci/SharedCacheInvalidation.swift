@@ -43,6 +43,7 @@ private struct InvalidatingSink: TranscriptSink {
     let cache: ResponseCache
 
     var destination: String { inner.destination }
+    var sliceBytes: Int { inner.sliceBytes }
 
     func store(_ bytes: [UInt8], offset: Int64, fileSessionID: String, endOfFile: Bool) async throws -> SliceOutcome {
         let outcome = try await inner.store(bytes, offset: offset, fileSessionID: fileSessionID, endOfFile: endOfFile)

@@ -9,18 +9,13 @@ import Foundation
 public struct TranscriptFileImporter: Sendable {
     public let sink: any TranscriptSink
     public let maxLineBytes: Int
-    /// Bytes read and stored at a time: one request to a server; for the database, one
-    /// transaction that ``DatabaseSink`` feeds piece by piece as it parses them. The pieces,
-    /// not the slice, bound memory (parsing a whole 8 MB slice at once left the process
-    /// ~970 MB resident after a 300 MB file); a slice ends the overlap of parsing and
-    /// writing, so fewer, larger slices are faster (1 MB: 19.6 s, 8 MB: 15 s for 300 MB).
+    /// Bytes read and stored at a time: the sink's ``TranscriptSink/sliceBytes`` unless given.
     public var sliceBytes: Int
-    public static let defaultSliceBytes = 8 << 20
 
-    public init(sink: any TranscriptSink, maxLineBytes: Int, sliceBytes: Int = defaultSliceBytes) {
+    public init(sink: any TranscriptSink, maxLineBytes: Int, sliceBytes: Int? = nil) {
         self.sink = sink
         self.maxLineBytes = maxLineBytes
-        self.sliceBytes = sliceBytes
+        self.sliceBytes = sliceBytes ?? sink.sliceBytes
     }
 
     public struct FileResult: Sendable {

@@ -6,6 +6,10 @@ public protocol TranscriptSink: Sendable {
     /// A name for the destination, used to keep remembered offsets apart per destination.
     var destination: String { get }
 
+    /// How many bytes of a file to hand to ``store(_:offset:fileSessionID:endOfFile:)`` at a
+    /// time (a slice grows past it only to hold one longer line).
+    var sliceBytes: Int { get }
+
     /// Stores the complete lines of `bytes`, which start at byte `offset` of a file named
     /// after the session `fileSessionID` (the home of lines that carry no `sessionId`).
     /// With `endOfFile`, an unterminated last line that parses is taken (a finished file
