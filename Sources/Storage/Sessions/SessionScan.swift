@@ -62,13 +62,14 @@ struct SessionScan {
         let timestamp = value(.timestamp).string
         nodes.append(ChainNode(uuid: uuid, parent: value(.parentUUID).string, timestamp: timestamp,
                                isSidechain: value(.isSidechain).bool ?? false, inTree: !uuid.hasPrefix("sha256:")))
-        ids.append(value(.id).int64 ?? 0)
+        let id = value(.id).int64 ?? 0
+        ids.append(id)
         flagged.append(value(.onMainChain).bool ?? false)
         let kind = value(.kind).string ?? ""
         if let toolUseID = value(.toolUseID).string {
             let toolName = value(.toolName).string
             if kind == "tool_call", let toolName, callNames[toolUseID] == nil { callNames[toolUseID] = toolName }
-            if kind == "tool_result", toolName == nil, let id = value(.id).int64 { unnamedResults.append((id, toolUseID)) }
+            if kind == "tool_result", toolName == nil { unnamedResults.append((id, toolUseID)) }
         }
         if let text = value(.titleText).string, !text.isEmpty {
             if kind == "human_prompt" {
