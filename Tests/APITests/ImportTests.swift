@@ -67,6 +67,20 @@ struct ImportTests {
         }
     }
 
+    @Test("a slice is read from its offset, and is short at the end of the file")
+    func readSlice() throws {
+        let folder = try TestPaths.temporaryDirectory("cci-read")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("s.jsonl")
+        try Data("0123456789".utf8).write(to: file)
+        let handle = try FileHandle(forReadingFrom: file)
+        defer { try? handle.close() }
+        #expect(try TranscriptFileImporter.read(handle, at: 2, count: 4) == Array("2345".utf8))
+        #expect(try TranscriptFileImporter.read(handle, at: 7, count: 100) == Array("789".utf8))
+        #expect(try TranscriptFileImporter.read(handle, at: 10, count: 5) == [])
+        #expect(try TranscriptFileImporter.read(handle, at: 0, count: 0) == [])
+    }
+
     @Test("a slice is cut into pieces at line ends; the last piece keeps a torn line")
     func pieces() {
         let bytes = Array("aaaa\nbb\ncccccc\ndd".utf8)

@@ -42,6 +42,25 @@ public struct TranscriptFileImporter: Sendable {
         return walker.compactMap { $0 as? URL }.filter { $0.pathExtension == "jsonl" }.sorted { $0.path < $1.path }
     }
 
+    /// Up to `count` bytes of the file from `offset`, read straight into the array: reading
+    /// into `Data` and copying held each slice twice at once.
+    static func read(_ handle: FileHandle, at offset: Int64, count: Int) throws -> [UInt8] {
+        guard count > 0 else { return [] }
+        return try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            initialized = 0
+            while initialized < count {
+                let read = pread(handle.fileDescriptor, buffer.baseAddress! + initialized, count - initialized,
+                                 off_t(offset) + off_t(initialized))
+                if read == 0 { break }
+                if read < 0 {
+                    if errno == EINTR { continue }
+                    throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+                }
+                initialized += read
+            }
+        }
+    }
+
     /// Sends the file's bytes from `offset` to its end. `progress` is called after each slice
     /// with the bytes that slice consumed.
     public func importFile(_ url: URL, from offset: Int64 = 0, progress: (Int64) -> Void = { _ in }) async -> FileResult {
@@ -56,8 +75,7 @@ public struct TranscriptFileImporter: Sendable {
             var position = offset
             var sliceSize = sliceBytes
             while position < size {
-                try handle.seek(toOffset: UInt64(position))
-                let bytes = [UInt8](try handle.read(upToCount: Int(min(Int64(sliceSize), size - position))) ?? Data())
+                let bytes = try Self.read(handle, at: position, count: Int(min(Int64(sliceSize), size - position)))
                 if bytes.isEmpty { break }
                 result.bytesRead += Int64(bytes.count)
                 let endOfFile = position + Int64(bytes.count) >= size
