@@ -105,10 +105,7 @@ struct SessionStoreTests {
           arguments: TestDatabase.backends)
     func mainChainGuessBeforeDeriving(backend: StorageBackend) async throws {
         func line(_ uuid: String, type: String, sidechain: Bool = false) -> EntryRecord {
-            EntryRecord(
-                uuid: uuid, parentUUID: nil, sequence: Int64(uuid.utf8.first!), type: type, kind: "system_event", isSidechain: sidechain,
-                timestamp: nil, toolName: nil, isError: false, messageID: nil, requestID: nil, model: nil, cwd: nil,
-                gitBranch: nil, version: nil, usage: .zero, text: uuid, raw: "{\"uuid\":\"\(uuid)\"}")
+            Self.line(uuid, seq: Int64(uuid.utf8.first!), type: type, kind: "system_event", text: uuid, sidechain: sidechain)
         }
         try await withStorage(backend) { storage in
             _ = try await storage.ingest([SessionBatch(sessionID: "s-1", entries: [
@@ -120,11 +117,11 @@ struct SessionStoreTests {
         }
     }
 
-    /// A line of `type` and `kind` with only what the derivations below read.
+    /// A line of `type` and `kind` with only what the derivations here read.
     static func line(_ uuid: String, seq: Int64, type: String, kind: String, text: String,
-                     toolName: String? = nil, toolUseID: String? = nil) -> EntryRecord {
+                     toolName: String? = nil, toolUseID: String? = nil, sidechain: Bool = false) -> EntryRecord {
         EntryRecord(
-            uuid: uuid, parentUUID: nil, sequence: seq, type: type, kind: kind, isSidechain: false, timestamp: nil,
+            uuid: uuid, parentUUID: nil, sequence: seq, type: type, kind: kind, isSidechain: sidechain, timestamp: nil,
             toolName: toolName, toolUseID: toolUseID, isError: false, messageID: nil, requestID: nil, model: nil, cwd: nil,
             gitBranch: nil, version: nil, usage: .zero, text: text, raw: "{\"uuid\":\"\(uuid)\"}")
     }
@@ -283,14 +280,17 @@ struct SessionStoreTests {
             #expect(try await storage.subagents(of: "s-1").map(\.id) == ["s-1:agent-a1"])
             #expect(try await storage.sessions(matching: SessionFilter(), cursor: nil, limit: 10).items.map(\.id) == ["s-1"])
             #expect(try await storage.sessions(matching: SessionFilter(includeSubagents: true), cursor: nil, limit: 10).total == 2)
+            func mainChainRows() async throws -> Int? {
+                try await storage.database.read { try $0.query("SELECT count(*) AS n FROM main_chain_entries")[0]["n"].int }
+            }
+            #expect(try await mainChainRows() ?? 0 > 0)
 
             #expect(try await storage.deleteSession(id: "s-1"))
             #expect(try await storage.session(id: "s-1") == nil)
             #expect(try await storage.session(id: "s-1:agent-a1") == nil)
             #expect(try await storage.entries(of: "s-1", matching: EntryFilter(mainChainOnly: false), cursor: nil, limit: 10).total == 0)
             // The main chain's rows went with their entries.
-            let onChain = try await storage.database.read { try $0.query("SELECT count(*) AS n FROM main_chain_entries")[0]["n"].int }
-            #expect(onChain == 0)
+            #expect(try await mainChainRows() == 0)
             #expect(try await storage.deleteSession(id: "s-1") == false)
         }
     }
