@@ -63,7 +63,7 @@ struct SessionDerivation {
     /// `custom-title` beats `ai-title` beats a `summary` line beats the first human prompt;
     /// of a type, the newest line.
     private static func title(_ scan: SessionScan) -> (String?, String?) {
-        for type in ["custom-title", "ai-title", "summary"] {
+        for type in SessionScan.titleTypes {
             if let text = scan.titleLines[type] { return (shorten(text), type) }
         }
         return (scan.firstPrompt.map(shorten), scan.firstPrompt == nil ? nil : "first_prompt")

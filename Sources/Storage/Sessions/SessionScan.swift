@@ -14,12 +14,15 @@ struct SessionScan {
         case messageID, requestID, inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens, toolName, toolUseID
         case titleText
     }
+    /// The line types that name a session, best first; failing them, the first human prompt.
+    static let titleTypes = ["custom-title", "ai-title", "summary"]
     /// The text is read only from lines that may give the title.
     private static let select = """
         SELECT e.id, e.uuid, e.parent_uuid, e.timestamp, e.is_sidechain, m.entry_id IS NOT NULL AS on_main_chain, e.type, e.kind,
                e.is_error, e.cwd, e.git_branch, e.version, e.model, e.message_id, e.request_id, e.input_tokens, e.output_tokens,
                e.cache_creation_tokens, e.cache_read_tokens, e.tool_name, e.tool_use_id,
-               CASE WHEN e.type IN ('custom-title', 'ai-title', 'summary') OR e.kind = 'human_prompt' THEN e.text END AS title_text
+               CASE WHEN e.type IN (\(titleTypes.map { "'\($0)'" }.joined(separator: ", "))) OR e.kind = 'human_prompt'
+                    THEN e.text END AS title_text
         FROM entries e LEFT JOIN main_chain_entries m ON m.entry_id = e.id
         WHERE e.session_id = $1 ORDER BY e.seq, e.uuid
         """
