@@ -67,6 +67,16 @@ struct ImportTests {
         }
     }
 
+    @Test("an importer reads a file in its sink's slices unless told otherwise: 32 MB for the database")
+    func sinkSetsSliceSize() async throws {
+        try await TestDatabase.withMigratedStorage(.sqlite) { storage in
+            let sink = DatabaseSink(store: storage, destination: "test", redact: true, maxLineBytes: 16 << 20)
+            #expect(sink.sliceBytes == 32 << 20)
+            #expect(TranscriptFileImporter(sink: sink, maxLineBytes: 16 << 20).sliceBytes == sink.sliceBytes)
+            #expect(TranscriptFileImporter(sink: sink, maxLineBytes: 16 << 20, sliceBytes: 1000).sliceBytes == 1000)
+        }
+    }
+
     @Test("a slice is read from its offset, and is short at the end of the file")
     func readSlice() throws {
         let folder = try TestPaths.temporaryDirectory("cci-read")
