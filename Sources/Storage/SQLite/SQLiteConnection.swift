@@ -133,6 +133,7 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
     /// inserted (`ON CONFLICT … DO NOTHING`). Not `RETURNING`: SQLite runs that clause like a
     /// trigger, and so journals every page the statement touches in case it must undo it
     /// (8.5 GB of temporary writes for a 300 MB transcript, against 2.2 GB without).
+    @discardableResult
     func insertRow(_ sql: String, _ bindings: [SQLValue]) throws -> Int64? {
         try forEachRow(sql, bindings) { _ in }
         return sqlite3_changes(handle) > 0 ? sqlite3_last_insert_rowid(handle) : nil

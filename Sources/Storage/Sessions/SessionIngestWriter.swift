@@ -32,14 +32,17 @@ struct SessionIngestWriter {
     /// Creates the session row if missing; true when it did.
     @discardableResult
     private func ensureSession(_ id: String, parent: String?, agent: String?) throws -> Bool {
-        let rows = try connection.query(
-            """
-            INSERT INTO sessions (id, parent_session_id, agent_id, created_at, updated_at)
-            VALUES ($1, $2, $3, $4, $4) ON CONFLICT (id) DO NOTHING RETURNING id
-            """,
-            .text(id), SQLValue(parent), SQLValue(agent), .text(now))
-        return !rows.isEmpty
+        let values: [SQLValue] = [.text(id), SQLValue(parent), SQLValue(agent), .text(now)]
+        if let sqlite = connection as? SQLiteConnection {
+            return try sqlite.insertRow(Self.sessionInsertSQL, values) != nil
+        }
+        return try !connection.query(Self.sessionInsertSQL + " RETURNING id", values).isEmpty
     }
+
+    private static let sessionInsertSQL = """
+        INSERT INTO sessions (id, parent_session_id, agent_id, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $4) ON CONFLICT (id) DO NOTHING
+        """
 
     /// The INSERT of `rowCount` entries, skipping those already stored.
     static func insertSQL(rowCount: Int) -> String {
@@ -55,38 +58,40 @@ struct SessionIngestWriter {
     private static let returning = " RETURNING id, uuid"
     private static let fullInsertSQL = insertSQL(rowCount: rowsPerInsert) + returning
 
-    /// Adds SQLite's new entries to the full-text index in one statement (migration 0007
-    /// says why not by trigger). Their ids form one range: this transaction is the only
-    /// writer, and new rows take ids above every existing one.
-    private func indexForSearch(_ ids: [Int64]) throws {
-        guard let first = ids.min(), let last = ids.max() else { return }
-        try connection.query(
-            "INSERT INTO entries_fts (rowid, text) SELECT id, text FROM entries WHERE id BETWEEN $1 AND $2",
-            .integer(first), .integer(last))
-    }
-
-    /// Inserts the entries not yet stored and, on SQLite, indexes them for search (PostgreSQL
-    /// computes each row's search vector itself); puts the new ones that are likely on the
-    /// main chain on it; returns the ids of those that were new.
+    /// Inserts the entries not yet stored, puts the new ones that are likely on the main
+    /// chain on it, and on SQLite indexes them for search (PostgreSQL computes each row's
+    /// search vector itself); returns the ids of those that were new.
     private func insertNew(_ entries: [EntryRecord], sessionID: String) throws -> [Int64] {
-        var inserted: [(id: Int64, entry: EntryRecord)] = []
         if let sqlite = connection as? SQLiteConnection {
-            for entry in entries {
-                if let id = try sqlite.insertRow(Self.oneRowInsertSQL, bindings(entry, sessionID: sessionID)) { inserted.append((id, entry)) }
-            }
-            try indexForSearch(inserted.map(\.id))
-        } else {
-            for start in stride(from: 0, to: entries.count, by: Self.rowsPerInsert) {
-                let rows = entries[start..<min(start + Self.rowsPerInsert, entries.count)]
-                let sql = rows.count == Self.rowsPerInsert ? Self.fullInsertSQL : Self.insertSQL(rowCount: rows.count) + Self.returning
-                let byUUID = Dictionary(rows.map { ($0.uuid, $0) }, uniquingKeysWith: { first, _ in first })
-                for row in try connection.query(sql, rows.flatMap { bindings($0, sessionID: sessionID) }) {
-                    if let id = row["id"].int64, let entry = row["uuid"].string.flatMap({ byUUID[$0] }) { inserted.append((id, entry)) }
-                }
+            return try entries.compactMap { try insertNew($0, sessionID: sessionID, into: sqlite) }
+        }
+        var inserted: [(id: Int64, entry: EntryRecord)] = []
+        for start in stride(from: 0, to: entries.count, by: Self.rowsPerInsert) {
+            let rows = entries[start..<min(start + Self.rowsPerInsert, entries.count)]
+            let sql = rows.count == Self.rowsPerInsert ? Self.fullInsertSQL : Self.insertSQL(rowCount: rows.count) + Self.returning
+            let byUUID = Dictionary(rows.map { ($0.uuid, $0) }, uniquingKeysWith: { first, _ in first })
+            for row in try connection.query(sql, rows.flatMap { bindings($0, sessionID: sessionID) }) {
+                if let id = row["id"].int64, let entry = row["uuid"].string.flatMap({ byUUID[$0] }) { inserted.append((id, entry)) }
             }
         }
         try MainChainEntries(connection: connection, backend: backend).add(inserted.filter { Self.likelyOnMainChain($0.entry) }.map(\.id))
         return inserted.map(\.id)
+    }
+
+    /// SQLite: one entry, its search index row and its main-chain guess, each one kept
+    /// single-row statement; the entry's id, or nil when it was already stored.
+    ///
+    /// No statement here may need a statement journal (a multi-row INSERT, `RETURNING`, a
+    /// row trigger): SQLite then opens a savepoint, at which FTS5 writes its pending terms
+    /// out as a new segment. One such statement per batch made a 300 MB import write 600
+    /// tiny segments and merge them 174 times; without, it writes 38 and merges 26 times.
+    private func insertNew(_ entry: EntryRecord, sessionID: String, into sqlite: SQLiteConnection) throws -> Int64? {
+        guard let id = try sqlite.insertRow(Self.oneRowInsertSQL, bindings(entry, sessionID: sessionID)) else { return nil }
+        try sqlite.insertRow("INSERT INTO entries_fts (rowid, text) VALUES ($1, $2)", [.integer(id), .text(entry.text)])
+        if Self.likelyOnMainChain(entry) {
+            try sqlite.insertRow("INSERT INTO main_chain_entries (entry_id) VALUES ($1)", [.integer(id)])
+        }
+        return id
     }
 
     /// A first guess at the main-chain flag, set as the entry is inserted: a conversation
