@@ -22,7 +22,7 @@ struct ImportRun {
     mutating func importOnce() async throws -> ImportTally {
         let started = ContinuousClock.now
         var tally = ImportTally()
-        var pending: [(file: URL, from: Int64)] = []
+        var pending: [TranscriptFileImporter.PendingFile] = []
         for file in discover() {
             tally.files += 1
             let size = Self.size(of: file)
@@ -31,18 +31,17 @@ struct ImportRun {
                 tally.unchanged += 1
                 tally.filesDone += 1
             } else {
-                pending.append((file, from))
+                pending.append(.init(url: file, from: from, bytes: size - from))
                 tally.bytesTotal += size - from
             }
         }
         var savedAt = started
-        for (file, from) in pending {
-            let result = await importer.importFile(file, from: from) { consumed in
-                tally.bytesDone += consumed
-                output.progress(tally, elapsed: ContinuousClock.now - started)
-            }
+        try await importer.importFiles(pending) { consumed in
+            tally.bytesDone += consumed
+            output.progress(tally, elapsed: ContinuousClock.now - started)
+        } finished: { file, result in
             tally.add(result)
-            offsets.record(result.nextOffset, for: file.path)
+            offsets.record(result.nextOffset, for: file.url.path)
             if ContinuousClock.now - savedAt >= saveInterval {
                 try offsets.save()
                 savedAt = .now

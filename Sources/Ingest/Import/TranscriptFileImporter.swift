@@ -61,6 +61,48 @@ public struct TranscriptFileImporter: Sendable {
         }
     }
 
+    /// A file to import from `from`, holding `bytes` past it.
+    public struct PendingFile: Sendable {
+        public let url: URL
+        public let from: Int64
+        public let bytes: Int64
+
+        public init(url: URL, from: Int64, bytes: Int64) {
+            self.url = url
+            self.from = from
+            self.bytes = bytes
+        }
+    }
+
+    /// Imports the files and hands each result to `finished`, in the files' order; `progress`
+    /// gets the bytes consumed, slice by slice for a file imported alone.
+    ///
+    /// A file of at most one slice is imported beside the one before it: with many small
+    /// files, one is parsed while the other is written and derived, where one at a time left
+    /// the writer waiting for each file's parse and the parser for each file's commit
+    /// (1,687 files, 500,650 lines: 27.4–28.1 → 24.3–24.9 s). A longer file is imported alone.
+    public func importFiles(
+        _ files: [PendingFile], progress: (Int64) -> Void, finished: (PendingFile, FileResult) throws -> Void
+    ) async throws {
+        var beside: [(file: PendingFile, importing: Task<FileResult, Never>)] = []
+        func finishOldest() async throws {
+            let oldest = beside.removeFirst()
+            let result = await oldest.importing.value
+            progress(result.nextOffset - oldest.file.from)
+            try finished(oldest.file, result)
+        }
+        for file in files {
+            guard file.bytes > Int64(sliceBytes) else {
+                beside.append((file, Task { await importFile(file.url, from: file.from) }))
+                if beside.count > 1 { try await finishOldest() }
+                continue
+            }
+            while !beside.isEmpty { try await finishOldest() }
+            try finished(file, await importFile(file.url, from: file.from, progress: progress))
+        }
+        while !beside.isEmpty { try await finishOldest() }
+    }
+
     /// Sends the file's bytes from `offset` to its end. `progress` is called after each slice
     /// with the bytes that slice consumed.
     public func importFile(_ url: URL, from offset: Int64 = 0, progress: (Int64) -> Void = { _ in }) async -> FileResult {
