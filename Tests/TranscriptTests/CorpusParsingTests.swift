@@ -125,4 +125,22 @@ struct LineSplitterTests {
         #expect(entry.text == "beforeafter")
         #expect(entry.raw == line)
     }
+
+    @Test("a user line's kind reads past leading whitespace: wrappers, reminders only, blank, or a prompt")
+    func userTextKinds() throws {
+        func kind(_ content: String) throws -> EntryKind? {
+            let text = String(decoding: try JSONSerialization.data(withJSONObject: content, options: .fragmentsAllowed), as: UTF8.self)
+            let line = #"{"type":"user","uuid":"u","sessionId":"s","message":{"role":"user","content":"# + text + "}}\n"
+            var splitter = JSONLineSplitter()
+            var parser = TranscriptLineParser()
+            var kinds: [EntryKind] = []
+            splitter.feed(Data(line.utf8)) { if case .success(let entry) = parser.parse($0) { kinds.append(entry.kind) } }
+            return kinds.first
+        }
+        #expect(try kind("\n  <command-name>/clear</command-name>") == .meta)
+        #expect(try kind(" \n\t ") == .meta)
+        #expect(try kind("\n<system-reminder>a</system-reminder>\n <system-reminder>b</system-reminder>\n") == .systemReminder)
+        #expect(try kind("<system-reminder>a</system-reminder> and a question") == .humanPrompt)
+        #expect(try kind("  Fix the login bug  ") == .humanPrompt)
+    }
 }
