@@ -13,6 +13,9 @@ struct ImportFilesTests {
         private var active: [String] = []
         private(set) var overlaps: [Set<String>] = []
         private(set) var sawPairTogether = false
+        /// Files whose store takes a while longer.
+        var slow: Set<String> = []
+        var storing: Int { lock.withLock { active.count } }
 
         func store(_ bytes: [UInt8], offset: Int64, fileSessionID: String, endOfFile: Bool) async throws -> SliceOutcome {
             lock.withLock {
@@ -27,6 +30,7 @@ struct ImportFilesTests {
                     try await Task.sleep(for: .milliseconds(5))
                 }
             }
+            if slow.contains(fileSessionID) { try await Task.sleep(for: .milliseconds(300)) }
             lock.withLock { active.remove(at: active.firstIndex(of: fileSessionID)!) }
             var outcome = SliceOutcome()
             outcome.counts.lines = bytes.count { $0 == 0x0A }
@@ -68,5 +72,27 @@ struct ImportFilesTests {
         #expect(finished.map(\.lines) == [1, 2, 10, 1])
         #expect(finished.map(\.nextOffset) == [30, 60, 300, 30])
         #expect(consumed == 420)
+    }
+
+    @Test("when a finished file cannot be taken, the import stops only after the file beside it is done")
+    func stopsAfterFilesBeside() async throws {
+        let folder = try TestPaths.temporaryDirectory("cci-files-stop")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var pending: [TranscriptFileImporter.PendingFile] = []
+        for name in ["a", "b"] {
+            let file = folder.appendingPathComponent("\(name).jsonl")
+            try Data("line\n".utf8).write(to: file)
+            pending.append(.init(url: file, from: 0, bytes: 5))
+        }
+        let sink = RecordingSink()
+        sink.slow = ["b"]
+        struct CannotSave: Error {}
+        await #expect(throws: CannotSave.self) {
+            try await TranscriptFileImporter(sink: sink, maxLineBytes: 1000).importFiles(pending) { _ in } finished: { _, _ in
+                throw CannotSave()
+            }
+        }
+        #expect(sink.sawPairTogether)
+        #expect(sink.storing == 0, "no file is still being stored once the import has stopped")
     }
 }

@@ -91,16 +91,22 @@ public struct TranscriptFileImporter: Sendable {
             progress(result.nextOffset - oldest.file.from)
             try finished(oldest.file, result)
         }
-        for file in files {
-            guard file.bytes > Int64(sliceBytes) else {
-                beside.append((file, Task { await importFile(file.url, from: file.from) }))
-                if beside.count > 1 { try await finishOldest() }
-                continue
+        do {
+            for file in files {
+                guard file.bytes > Int64(sliceBytes) else {
+                    beside.append((file, Task { await importFile(file.url, from: file.from) }))
+                    if beside.count > 1 { try await finishOldest() }
+                    continue
+                }
+                while !beside.isEmpty { try await finishOldest() }
+                try finished(file, await importFile(file.url, from: file.from, progress: progress))
             }
             while !beside.isEmpty { try await finishOldest() }
-            try finished(file, await importFile(file.url, from: file.from, progress: progress))
+        } catch {
+            // No import outlives the call; what it stored is stored again harmlessly next time.
+            for unfinished in beside { _ = await unfinished.importing.value }
+            throw error
         }
-        while !beside.isEmpty { try await finishOldest() }
     }
 
     /// Sends the file's bytes from `offset` to its end. `progress` is called after each slice
