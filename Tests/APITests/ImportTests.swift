@@ -67,6 +67,45 @@ struct ImportTests {
         }
     }
 
+    @Test("on SQLite a slice of many batches writes its search terms as a few full-text segments, not one per batch")
+    func fewSearchSegments() async throws {
+        let file = TestPaths.corpus.appendingPathComponent("transcripts/marot__spotter/4d5611e5-241a-462a-8d15-5122611a9569.jsonl")
+        let bytes = [UInt8](try Data(contentsOf: file))
+        try await TestDatabase.withMigratedStorage(.sqlite) { storage in
+            // Segments left unmerged: the structure record then counts every one written.
+            try await storage.database.write { connection in
+                try connection.query("INSERT INTO entries_fts (entries_fts, rank) VALUES ('automerge', 0)")
+                try connection.query("INSERT INTO entries_fts (entries_fts, rank) VALUES ('crisismerge', 1000)")
+            }
+            let sink = DatabaseSink(store: storage, destination: "test", redact: true, maxLineBytes: 16 << 20, pieceBytes: 20_000)
+            let pieces = DatabaseSink.pieces(of: bytes, size: 20_000).count
+            _ = try await sink.store(bytes, offset: 0, fileSessionID: "file", endOfFile: true)
+            let structure = try await storage.database.read { try $0.query("SELECT block FROM entries_fts_data WHERE id = 10") }
+            guard case .blob(let block)? = structure.first?["block"] else {
+                Issue.record("no FTS5 structure record")
+                return
+            }
+            // After a 4-byte cookie: the number of levels, then of segments, as varints.
+            var position = 4
+            func varint() -> Int {
+                var value = 0
+                while position < block.count {
+                    let byte = block[position]
+                    position += 1
+                    value = value << 7 | Int(byte & 0x7F)
+                    if byte & 0x80 == 0 { break }
+                }
+                return value
+            }
+            _ = varint()
+            let segments = varint()
+            #expect(pieces > 100)
+            // A statement that opens a savepoint (RETURNING, a multi-row INSERT) in the
+            // transaction makes FTS5 write a segment there: one per batch, over a hundred here.
+            #expect((1...4).contains(segments), "\(segments) segments for \(pieces) pieces")
+        }
+    }
+
     @Test("an importer reads a file in its sink's slices unless told otherwise: 32 MB for the database")
     func sinkSetsSliceSize() async throws {
         try await TestDatabase.withMigratedStorage(.sqlite) { storage in

@@ -4,12 +4,16 @@ struct MainChainEntries {
     let connection: any SQLConnection
     let backend: StorageBackend
 
-    /// Puts these entries on the main chain.
+    /// Puts these entries on the main chain. SQLite takes one kept single-row INSERT per id:
+    /// a multi-row INSERT needs a statement journal, and the savepoint SQLite then opens makes
+    /// FTS5 write the transaction's pending search terms out as a segment of their own
+    /// (see `SessionIngestWriter`, which calls this for every batch).
     func add(_ ids: [Int64]) throws {
         guard !ids.isEmpty else { return }
-        switch backend {
-        case .sqlite: try connection.query("INSERT INTO main_chain_entries (entry_id) SELECT value FROM json_each($1)", idList(ids))
-        case .postgres: try connection.query("INSERT INTO main_chain_entries (entry_id) SELECT unnest($1::bigint[])", idList(ids))
+        if let sqlite = connection as? SQLiteConnection {
+            for id in ids { try sqlite.insertRow("INSERT INTO main_chain_entries (entry_id) VALUES ($1)", [.integer(id)]) }
+        } else {
+            try connection.query("INSERT INTO main_chain_entries (entry_id) SELECT unnest($1::bigint[])", idList(ids))
         }
     }
 

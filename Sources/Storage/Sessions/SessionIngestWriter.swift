@@ -61,37 +61,32 @@ struct SessionIngestWriter {
     /// Inserts the entries not yet stored, puts the new ones that are likely on the main
     /// chain on it, and on SQLite indexes them for search (PostgreSQL computes each row's
     /// search vector itself); returns the ids of those that were new.
+    ///
+    /// On SQLite no statement here may need a statement journal (a multi-row INSERT,
+    /// `RETURNING`, a row trigger): SQLite then opens a savepoint, at which FTS5 writes its
+    /// pending terms out as a new segment. One such statement per batch made a 300 MB import
+    /// write 600 tiny segments and merge them 174 times; without, it writes 38 and merges 26
+    /// times. Each entry and its search row are one kept single-row INSERT each.
     private func insertNew(_ entries: [EntryRecord], sessionID: String) throws -> [Int64] {
-        if let sqlite = connection as? SQLiteConnection {
-            return try entries.compactMap { try insertNew($0, sessionID: sessionID, into: sqlite) }
-        }
         var inserted: [(id: Int64, entry: EntryRecord)] = []
-        for start in stride(from: 0, to: entries.count, by: Self.rowsPerInsert) {
-            let rows = entries[start..<min(start + Self.rowsPerInsert, entries.count)]
-            let sql = rows.count == Self.rowsPerInsert ? Self.fullInsertSQL : Self.insertSQL(rowCount: rows.count) + Self.returning
-            let byUUID = Dictionary(rows.map { ($0.uuid, $0) }, uniquingKeysWith: { first, _ in first })
-            for row in try connection.query(sql, rows.flatMap { bindings($0, sessionID: sessionID) }) {
-                if let id = row["id"].int64, let entry = row["uuid"].string.flatMap({ byUUID[$0] }) { inserted.append((id, entry)) }
+        if let sqlite = connection as? SQLiteConnection {
+            for entry in entries {
+                guard let id = try sqlite.insertRow(Self.oneRowInsertSQL, bindings(entry, sessionID: sessionID)) else { continue }
+                try sqlite.insertRow("INSERT INTO entries_fts (rowid, text) VALUES ($1, $2)", [.integer(id), .text(entry.text)])
+                inserted.append((id, entry))
+            }
+        } else {
+            for start in stride(from: 0, to: entries.count, by: Self.rowsPerInsert) {
+                let rows = entries[start..<min(start + Self.rowsPerInsert, entries.count)]
+                let sql = rows.count == Self.rowsPerInsert ? Self.fullInsertSQL : Self.insertSQL(rowCount: rows.count) + Self.returning
+                let byUUID = Dictionary(rows.map { ($0.uuid, $0) }, uniquingKeysWith: { first, _ in first })
+                for row in try connection.query(sql, rows.flatMap { bindings($0, sessionID: sessionID) }) {
+                    if let id = row["id"].int64, let entry = row["uuid"].string.flatMap({ byUUID[$0] }) { inserted.append((id, entry)) }
+                }
             }
         }
         try MainChainEntries(connection: connection, backend: backend).add(inserted.filter { Self.likelyOnMainChain($0.entry) }.map(\.id))
         return inserted.map(\.id)
-    }
-
-    /// SQLite: one entry, its search index row and its main-chain guess, each one kept
-    /// single-row statement; the entry's id, or nil when it was already stored.
-    ///
-    /// No statement here may need a statement journal (a multi-row INSERT, `RETURNING`, a
-    /// row trigger): SQLite then opens a savepoint, at which FTS5 writes its pending terms
-    /// out as a new segment. One such statement per batch made a 300 MB import write 600
-    /// tiny segments and merge them 174 times; without, it writes 38 and merges 26 times.
-    private func insertNew(_ entry: EntryRecord, sessionID: String, into sqlite: SQLiteConnection) throws -> Int64? {
-        guard let id = try sqlite.insertRow(Self.oneRowInsertSQL, bindings(entry, sessionID: sessionID)) else { return nil }
-        try sqlite.insertRow("INSERT INTO entries_fts (rowid, text) VALUES ($1, $2)", [.integer(id), .text(entry.text)])
-        if Self.likelyOnMainChain(entry) {
-            try sqlite.insertRow("INSERT INTO main_chain_entries (entry_id) VALUES ($1)", [.integer(id)])
-        }
-        return id
     }
 
     /// A first guess at the main-chain flag, set as the entry is inserted: a conversation
