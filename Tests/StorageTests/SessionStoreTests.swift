@@ -130,27 +130,21 @@ struct SessionStoreTests {
           arguments: TestDatabase.backends)
     func titleSources(backend: StorageBackend) async throws {
         try await withStorage(backend) { storage in
-            func title() async throws -> String? { try await storage.session(id: "s-1")?.title }
-            _ = try await storage.ingest([SessionBatch(sessionID: "s-1", entries: [
-                Self.line("p0", seq: 0, type: "user", kind: "human_prompt", text: ""),
-                Self.line("p1", seq: 1, type: "user", kind: "human_prompt", text: "First words\nand more"),
-                Self.line("p2", seq: 2, type: "user", kind: "human_prompt", text: "Later words"),
-            ])])
-            #expect(try await title() == "First words")
-            _ = try await storage.ingest([SessionBatch(sessionID: "s-1", entries: [
-                Self.line("s1", seq: 3, type: "summary", kind: "compact_summary", text: "A summary"),
-            ])])
-            #expect(try await title() == "A summary")
-            _ = try await storage.ingest([SessionBatch(sessionID: "s-1", entries: [
-                Self.line("a1", seq: 4, type: "ai-title", kind: "title", text: "Older AI title"),
-                Self.line("a2", seq: 5, type: "ai-title", kind: "title", text: "Newer AI title"),
-                Self.line("a3", seq: 6, type: "ai-title", kind: "title", text: ""),
-            ])])
-            #expect(try await title() == "Newer AI title")
-            _ = try await storage.ingest([SessionBatch(sessionID: "s-1", entries: [
-                Self.line("c1", seq: 7, type: "custom-title", kind: "title", text: "Named by hand"),
-            ])])
-            #expect(try await title() == "Named by hand")
+            // Each upload adds a better source; the title follows it.
+            let uploads: [(lines: [EntryRecord], title: String)] = [
+                ([Self.line("p0", seq: 0, type: "user", kind: "human_prompt", text: ""),
+                  Self.line("p1", seq: 1, type: "user", kind: "human_prompt", text: "First words\nand more"),
+                  Self.line("p2", seq: 2, type: "user", kind: "human_prompt", text: "Later words")], "First words"),
+                ([Self.line("s1", seq: 3, type: "summary", kind: "compact_summary", text: "A summary")], "A summary"),
+                ([Self.line("a1", seq: 4, type: "ai-title", kind: "title", text: "Older AI title"),
+                  Self.line("a2", seq: 5, type: "ai-title", kind: "title", text: "Newer AI title"),
+                  Self.line("a3", seq: 6, type: "ai-title", kind: "title", text: "")], "Newer AI title"),
+                ([Self.line("c1", seq: 7, type: "custom-title", kind: "title", text: "Named by hand")], "Named by hand"),
+            ]
+            for upload in uploads {
+                _ = try await storage.ingest([SessionBatch(sessionID: "s-1", entries: upload.lines)])
+                #expect(try await storage.session(id: "s-1")?.title == upload.title)
+            }
         }
     }
 
