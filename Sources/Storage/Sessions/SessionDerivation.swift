@@ -13,14 +13,9 @@ struct SessionDerivation {
 
     func refresh(sessionID: String, now: String) throws {
         let id = SQLValue.text(sessionID)
-        let scan = try SessionScan(sessionID: sessionID, connection: connection)
-        let mainChainCount = try refreshMainChain(scan)
-        // A result's tool is named by the call it answers, which may have arrived in an
-        // earlier upload.
-        for result in scan.unnamedResults {
-            guard let name = scan.callNames[result.toolUseID] else { continue }
-            try connection.query("UPDATE entries SET tool_name = $1 WHERE id = $2", .text(name), .integer(result.id))
-        }
+        var scan = try SessionScan(sessionID: sessionID, connection: connection)
+        let mainChainCount = try refreshMainChain(&scan)
+        try nameResults(scan.unnamedResults, sessionID: sessionID)
         let projectID = try scan.cwd.map(ensureProject)
         let (title, titleSource) = Self.title(scan)
         let usage = scan.usage
@@ -38,7 +33,7 @@ struct SessionDerivation {
             .text(JSONText.array(scan.branches.values)), .text(JSONText.array(scan.versions.values)),
             .text(JSONText.array(scan.models.values.filter { $0 != "<synthetic>" })),
             SQLValue(scan.firstAt), SQLValue(scan.lastAt),
-            .integer(Int64(scan.nodes.count)), .text(JSONText.object(scan.kindCounts)),
+            .integer(Int64(scan.tree.count)), .text(JSONText.object(scan.kindCounts)),
             .integer(Int64(mainChainCount)), .integer(Int64(scan.errors)),
             .integer(usage.input), .integer(usage.output), .integer(usage.cacheCreation), .integer(usage.cacheRead),
             .text(scan.contentHash), .text(now))
@@ -47,17 +42,40 @@ struct SessionDerivation {
     /// Puts the entries on the path from the newest leaf back to the root on the main chain,
     /// and takes the others off: rewound branches and sidechains stay off it. Returns how
     /// many entries are on it.
-    private func refreshMainChain(_ scan: SessionScan) throws -> Int {
-        let onChain = ChainNode.mainChain(scan.nodes)
+    private func refreshMainChain(_ scan: inout SessionScan) throws -> Int {
+        let onChain = scan.tree.mainChain()
         var setOn: [Int64] = []
         var setOff: [Int64] = []
-        for index in scan.nodes.indices where onChain[index] != scan.flagged[index] {
+        for index in onChain.indices where onChain[index] != scan.flagged[index] {
             if onChain[index] { setOn.append(scan.ids[index]) } else { setOff.append(scan.ids[index]) }
         }
         let mainChain = MainChainEntries(connection: connection, backend: backend)
         try mainChain.remove(setOff)
         try mainChain.add(setOn)
         return onChain.count { $0 }
+    }
+
+    /// Names each tool result stored without its tool by the call it answers, which came in
+    /// an earlier upload: the first call with that tool_use id, in file order. The calls are
+    /// read only when such results exist, and only the names wanted are kept.
+    private func nameResults(_ results: [(id: Int64, toolUseID: String)], sessionID: String) throws {
+        guard !results.isEmpty else { return }
+        let wanted = Set(results.map(\.toolUseID))
+        var names: [String: String] = [:]
+        try connection.forEachRow(
+            """
+            SELECT tool_use_id, tool_name FROM entries
+            WHERE session_id = $1 AND kind = 'tool_call' AND tool_use_id IS NOT NULL AND tool_name IS NOT NULL
+            ORDER BY seq, uuid
+            """, [.text(sessionID)]
+        ) { row in
+            guard let toolUseID = row[0].string, wanted.contains(toolUseID), names[toolUseID] == nil else { return }
+            names[toolUseID] = row[1].string
+        }
+        for result in results {
+            guard let name = names[result.toolUseID] else { continue }
+            try connection.query("UPDATE entries SET tool_name = $1 WHERE id = $2", .text(name), .integer(result.id))
+        }
     }
 
     /// `custom-title` beats `ai-title` beats a `summary` line beats the first human prompt;

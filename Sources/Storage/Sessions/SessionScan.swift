@@ -27,15 +27,13 @@ struct SessionScan {
         WHERE e.session_id = $1 ORDER BY e.seq, e.uuid
         """
 
-    /// Compact nodes for the main-chain walk, with each entry's id and whether it is on the
-    /// chain now.
-    var nodes: [ChainNode] = []
+    /// The entries' tree for the main-chain walk, each entry's id and whether it is on the
+    /// chain now, by position.
+    var tree = ConversationTree()
     var ids: [Int64] = []
     var flagged: [Bool] = []
-    /// Tool results stored without their tool's name (their call came in an earlier
-    /// upload), and the name of each call by its tool_use id.
+    /// Tool results stored without their tool's name (their call came in an earlier upload).
     var unnamedResults: [(id: Int64, toolUseID: String)] = []
-    var callNames: [String: String] = [:]
     /// The newest non-empty line of each title type, and the first non-empty human prompt.
     var titleLines: [String: String] = [:]
     var firstPrompt: String?
@@ -50,7 +48,7 @@ struct SessionScan {
     var models = FirstSeen()
     /// One API response is written as several lines sharing message.id (+ requestId): its
     /// usage counts once, as the largest figures any of its lines carries.
-    private var responses: [String: TokenUsage] = [:]
+    private var responses: [ResponseKey: TokenUsage] = [:]
     /// SHA-256 over the uuids in file order: changes whenever the content does.
     private var hasher = SHA256()
 
@@ -63,16 +61,14 @@ struct SessionScan {
         func value(_ column: Column) -> SQLValue { row[column.rawValue] }
         let uuid = value(.uuid).string ?? ""
         let timestamp = value(.timestamp).string
-        nodes.append(ChainNode(uuid: uuid, parent: value(.parentUUID).string, timestamp: timestamp,
-                               isSidechain: value(.isSidechain).bool ?? false, inTree: !uuid.hasPrefix("sha256:")))
+        tree.add(uuid: uuid, parent: value(.parentUUID).string, timestamp: timestamp,
+                 isSidechain: value(.isSidechain).bool ?? false, inTree: !uuid.hasPrefix("sha256:"))
         let id = value(.id).int64 ?? 0
         ids.append(id)
         flagged.append(value(.onMainChain).bool ?? false)
         let kind = value(.kind).string ?? ""
-        if let toolUseID = value(.toolUseID).string {
-            let toolName = value(.toolName).string
-            if kind == "tool_call", let toolName, callNames[toolUseID] == nil { callNames[toolUseID] = toolName }
-            if kind == "tool_result", toolName == nil { unnamedResults.append((id, toolUseID)) }
+        if kind == "tool_result", value(.toolName).isNull, let toolUseID = value(.toolUseID).string {
+            unnamedResults.append((id, toolUseID))
         }
         if let text = value(.titleText).string, !text.isEmpty {
             if kind == "human_prompt" {
@@ -94,7 +90,7 @@ struct SessionScan {
         versions.add(value(.version).string)
         models.add(value(.model).string)
         if let message = value(.messageID).string {
-            let key = message + "\u{0}" + (value(.requestID).string ?? "")
+            let key = ResponseKey(message: message, request: value(.requestID).string ?? "")
             let seen = responses[key] ?? .zero
             responses[key] = TokenUsage(
                 input: max(seen.input, value(.inputTokens).int64 ?? 0), output: max(seen.output, value(.outputTokens).int64 ?? 0),
@@ -111,6 +107,25 @@ struct SessionScan {
     }
 
     var contentHash: String { hasher.finalize().hexString }
+
+    /// A response's message.id and requestId as two independent 64-bit hashes of the pair:
+    /// 16 bytes a response instead of two strings, and a collision as unlikely as a 128-bit one.
+    private struct ResponseKey: Hashable {
+        let first: Int
+        let second: Int
+
+        init(message: String, request: String) {
+            func hash(_ seed: UInt8) -> Int {
+                var hasher = Hasher()
+                hasher.combine(seed)
+                hasher.combine(message)
+                hasher.combine(request)
+                return hasher.finalize()
+            }
+            first = hash(0)
+            second = hash(1)
+        }
+    }
 
     /// Distinct non-empty values in first-seen order.
     struct FirstSeen {
