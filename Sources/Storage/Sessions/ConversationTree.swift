@@ -81,28 +81,35 @@ struct UUIDBits: Hashable {
     let low: UInt64
 
     init?(_ text: String) {
+        let bits = text.utf8.withContiguousStorageIfAvailable(Self.bits) ?? Array(text.utf8).withUnsafeBufferPointer(Self.bits)
+        guard let bits else { return nil }
+        (high, low) = bits
+    }
+
+    private static func bits(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64)? {
+        guard bytes.count == 36 else { return nil }
         var high: UInt64 = 0
         var low: UInt64 = 0
         var digits = 0
-        var length = 0
-        for byte in text.utf8 {
-            guard length < 36 else { return nil }
-            defer { length += 1 }
-            if length == 8 || length == 13 || length == 18 || length == 23 {
+        for (index, byte) in bytes.enumerated() {
+            if index == 8 || index == 13 || index == 18 || index == 23 {
                 guard byte == UInt8(ascii: "-") else { return nil }
                 continue
             }
-            let value: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = byte - UInt8(ascii: "a") + 10
-            default: return nil
-            }
+            let value = hexValues[Int(byte)]
+            guard value >= 0 else { return nil }
             if digits < 16 { high = high << 4 | UInt64(value) } else { low = low << 4 | UInt64(value) }
             digits += 1
         }
-        guard length == 36 else { return nil }
-        self.high = high
-        self.low = low
+        return (high, low)
+    }
+
+    /// Each byte's value as a lowercase hex digit, or -1.
+    private static let hexValues: [Int8] = (0...255).map { byte in
+        switch UInt8(byte) {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): Int8(byte) - Int8(UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): Int8(byte) - Int8(UInt8(ascii: "a")) + 10
+        default: -1
+        }
     }
 }

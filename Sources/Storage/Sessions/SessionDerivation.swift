@@ -15,7 +15,12 @@ struct SessionDerivation {
         let id = SQLValue.text(sessionID)
         var scan = try SessionScan(sessionID: sessionID, connection: connection)
         let mainChainCount = try refreshMainChain(&scan)
-        try nameResults(scan.unnamedResults, sessionID: sessionID)
+        // A result's tool is named by the call it answers, which may have arrived in an
+        // earlier upload.
+        for result in scan.unnamedResults {
+            guard let name = scan.tool(calledBy: result.toolUseID) else { continue }
+            try connection.query("UPDATE entries SET tool_name = $1 WHERE id = $2", .text(name), .integer(result.id))
+        }
         let projectID = try scan.cwd.map(ensureProject)
         let (title, titleSource) = Self.title(scan)
         let usage = scan.usage
@@ -53,29 +58,6 @@ struct SessionDerivation {
         try mainChain.remove(setOff)
         try mainChain.add(setOn)
         return onChain.count { $0 }
-    }
-
-    /// Names each tool result stored without its tool by the call it answers, which came in
-    /// an earlier upload: the first call with that tool_use id, in file order. The calls are
-    /// read only when such results exist, and only the names wanted are kept.
-    private func nameResults(_ results: [(id: Int64, toolUseID: String)], sessionID: String) throws {
-        guard !results.isEmpty else { return }
-        let wanted = Set(results.map(\.toolUseID))
-        var names: [String: String] = [:]
-        try connection.forEachRow(
-            """
-            SELECT tool_use_id, tool_name FROM entries
-            WHERE session_id = $1 AND kind = 'tool_call' AND tool_use_id IS NOT NULL AND tool_name IS NOT NULL
-            ORDER BY seq, uuid
-            """, [.text(sessionID)]
-        ) { row in
-            guard let toolUseID = row[0].string, wanted.contains(toolUseID), names[toolUseID] == nil else { return }
-            names[toolUseID] = row[1].string
-        }
-        for result in results {
-            guard let name = names[result.toolUseID] else { continue }
-            try connection.query("UPDATE entries SET tool_name = $1 WHERE id = $2", .text(name), .integer(result.id))
-        }
     }
 
     /// `custom-title` beats `ai-title` beats a `summary` line beats the first human prompt;

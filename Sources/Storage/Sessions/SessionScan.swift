@@ -32,8 +32,12 @@ struct SessionScan {
     var tree = ConversationTree()
     var ids: [Int64] = []
     var flagged: [Bool] = []
-    /// Tool results stored without their tool's name (their call came in an earlier upload).
+    /// Tool results stored without their tool's name (their call came in an earlier upload),
+    /// and the tool of the first call with each tool_use id. The ids are kept as hashes and
+    /// each name once: a session has few tools and many calls.
     var unnamedResults: [(id: Int64, toolUseID: String)] = []
+    private var callTools: [TextHash: String] = [:]
+    private var toolNames = Set<String>()
     /// The newest non-empty line of each title type, and the first non-empty human prompt.
     var titleLines: [String: String] = [:]
     var firstPrompt: String?
@@ -48,7 +52,7 @@ struct SessionScan {
     var models = FirstSeen()
     /// One API response is written as several lines sharing message.id (+ requestId): its
     /// usage counts once, as the largest figures any of its lines carries.
-    private var responses: [ResponseKey: TokenUsage] = [:]
+    private var responses: [TextHash: TokenUsage] = [:]
     /// SHA-256 over the uuids in file order: changes whenever the content does.
     private var hasher = SHA256()
 
@@ -67,8 +71,13 @@ struct SessionScan {
         ids.append(id)
         flagged.append(value(.onMainChain).bool ?? false)
         let kind = value(.kind).string ?? ""
-        if kind == "tool_result", value(.toolName).isNull, let toolUseID = value(.toolUseID).string {
-            unnamedResults.append((id, toolUseID))
+        if let toolUseID = value(.toolUseID).string {
+            let toolName = value(.toolName).string
+            if kind == "tool_call", let toolName {
+                let key = TextHash(toolUseID)
+                if callTools[key] == nil { callTools[key] = toolNames.insert(toolName).memberAfterInsert }
+            }
+            if kind == "tool_result", toolName == nil { unnamedResults.append((id, toolUseID)) }
         }
         if let text = value(.titleText).string, !text.isEmpty {
             if kind == "human_prompt" {
@@ -77,7 +86,8 @@ struct SessionScan {
                 titleLines[type] = text
             }
         }
-        hasher.update(data: Data((uuid + "\n").utf8))
+        hasher.update(uuid)
+        hasher.update("\n")
         kindCounts[kind, default: 0] += 1
         if value(.isError).bool == true { errors += 1 }
         // ISO-8601 UTC text (and PostgreSQL's own UTC form) compares in time order.
@@ -90,7 +100,7 @@ struct SessionScan {
         versions.add(value(.version).string)
         models.add(value(.model).string)
         if let message = value(.messageID).string {
-            let key = ResponseKey(message: message, request: value(.requestID).string ?? "")
+            let key = TextHash(message, value(.requestID).string ?? "")
             let seen = responses[key] ?? .zero
             responses[key] = TokenUsage(
                 input: max(seen.input, value(.inputTokens).int64 ?? 0), output: max(seen.output, value(.outputTokens).int64 ?? 0),
@@ -108,18 +118,21 @@ struct SessionScan {
 
     var contentHash: String { hasher.finalize().hexString }
 
-    /// A response's message.id and requestId as two independent 64-bit hashes of the pair:
-    /// 16 bytes a response instead of two strings, and a collision as unlikely as a 128-bit one.
-    private struct ResponseKey: Hashable {
+    /// The tool of the call with this tool_use id, if the session holds one.
+    func tool(calledBy toolUseID: String) -> String? { callTools[TextHash(toolUseID)] }
+
+    /// Texts as two independent 64-bit hashes: 16 bytes instead of the strings, and a
+    /// collision as unlikely as a 128-bit one.
+    private struct TextHash: Hashable {
         let first: Int
         let second: Int
 
-        init(message: String, request: String) {
+        init(_ text: String, _ more: String? = nil) {
             func hash(_ seed: UInt8) -> Int {
                 var hasher = Hasher()
                 hasher.combine(seed)
-                hasher.combine(message)
-                hasher.combine(request)
+                hasher.combine(text)
+                if let more { hasher.combine(more) }
                 return hasher.finalize()
             }
             first = hash(0)
@@ -135,6 +148,15 @@ struct SessionScan {
         mutating func add(_ value: String?) {
             guard let value, !value.isEmpty, seen.insert(value).inserted else { return }
             values.append(value)
+        }
+    }
+}
+
+private extension SHA256 {
+    /// Adds the text's UTF-8 bytes without copying them.
+    mutating func update(_ text: String) {
+        if text.utf8.withContiguousStorageIfAvailable({ update(bufferPointer: UnsafeRawBufferPointer($0)) }) == nil {
+            update(data: Array(text.utf8))
         }
     }
 }
