@@ -50,7 +50,12 @@ extension SQLStorage {
             conditions.append("s.project_id IN (SELECT id FROM projects WHERE path = \(placeholder) OR name = \(placeholder))")
         }
         if let branch = filter.branch {
-            conditions.append("EXISTS (SELECT 1 FROM entries e WHERE e.session_id = s.id AND e.git_branch = \(bind(.text(branch))))")
+            // The session's derived branch list (a JSON array), not its entries: no entry index needed.
+            let placeholder = bind(.text(branch))
+            switch backend {
+            case .sqlite: conditions.append("EXISTS (SELECT 1 FROM json_each(s.git_branches) WHERE value = \(placeholder))")
+            case .postgres: conditions.append("s.git_branches::jsonb ? \(placeholder)")
+            }
         }
         if let from = filter.from { conditions.append("coalesce(s.last_at, s.created_at) >= \(bind(.text(from)))") }
         if let to = filter.to { conditions.append("coalesce(s.first_at, s.created_at) <= \(bind(.text(to)))") }
