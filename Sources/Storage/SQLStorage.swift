@@ -5,6 +5,7 @@ public final class SQLStorage: Storage {
     let migrator: Migrator
     public let backupSettings: BackupSettings
     let backupActivity = BackupActivity()
+    let pendingScans = PendingScans()
 
     public init(database: Database, migrations: [MigrationFile], backups: BackupSettings) {
         self.database = database

@@ -3,25 +3,38 @@ import Foundation
 extension SQLStorage {
     public func ingest(groups next: @escaping @Sendable () throws -> [SessionBatch]?, deriving: Bool) async throws -> [IngestOutcome] {
         let backend = self.backend
-        return try await database.write { connection in
+        let pending = backend == .sqlite ? pendingScans : nil
+        let (outcomes, scans) = try await database.write { connection in
             let now = Timestamp.format(Date())
             let writer = SessionIngestWriter(connection: connection, backend: backend, now: now)
             var outcomes: [IngestOutcome] = []
-            while let batches = try next() { outcomes += try batches.map(writer.write) }
+            var scans = ScansInTransaction(pending: pending)
+            while let batches = try next() {
+                for batch in batches {
+                    let written = try writer.write(batch)
+                    outcomes.append(written.outcome)
+                    scans.extend(with: written)
+                }
+            }
             if deriving {
                 // Once per session at the end, however many groups it came in.
                 let changed = Set(outcomes.filter { $0.inserted > 0 || $0.created }.map(\.sessionID))
-                try SessionDerivation(connection: connection, backend: backend).refresh(sessionIDs: changed, now: now)
+                try SessionDerivation(connection: connection, backend: backend)
+                    .refresh(sessionIDs: changed, now: now, scans: scans.take(changed))
             }
-            return outcomes
+            return (outcomes, scans.scans)
         }
+        pending?.keep(scans)
+        return outcomes
     }
 
     public func refreshSessions(_ ids: Set<String>) async throws {
         guard !ids.isEmpty else { return }
         let backend = self.backend
+        let kept = backend == .sqlite ? pendingScans.take(ids) : [:]
         try await database.write { connection in
-            try SessionDerivation(connection: connection, backend: backend).refresh(sessionIDs: ids, now: Timestamp.format(Date()))
+            try SessionDerivation(connection: connection, backend: backend)
+                .refresh(sessionIDs: ids, now: Timestamp.format(Date()), scans: kept)
         }
     }
 

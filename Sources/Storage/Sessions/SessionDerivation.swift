@@ -6,14 +6,20 @@ struct SessionDerivation {
     let connection: any SQLConnection
     let backend: StorageBackend
 
-    /// Refreshes each of `sessionIDs`, in a stable order.
-    func refresh(sessionIDs: Set<String>, now: String) throws {
-        for id in sessionIDs.sorted() { try refresh(sessionID: id, now: now) }
+    /// Refreshes each of `sessionIDs`, in a stable order, from the scans given where they
+    /// still match the stored session, else by reading its entries.
+    func refresh(sessionIDs: Set<String>, now: String, scans: [String: SessionScan] = [:]) throws {
+        for id in sessionIDs.sorted() { try refresh(sessionID: id, now: now, kept: scans[id]) }
     }
 
-    func refresh(sessionID: String, now: String) throws {
+    func refresh(sessionID: String, now: String, kept: SessionScan? = nil) throws {
         let id = SQLValue.text(sessionID)
-        var scan = try SessionScan(sessionID: sessionID, connection: connection)
+        var scan: SessionScan
+        if let kept, try kept.matchesStoredSession(sessionID, connection: connection) {
+            scan = kept
+        } else {
+            scan = try SessionScan(sessionID: sessionID, connection: connection)
+        }
         let mainChainCount = try refreshMainChain(&scan)
         // A result's tool is named by the call it answers, which may have arrived in an
         // earlier upload.

@@ -19,14 +19,22 @@ struct SessionIngestWriter {
         "output_tokens", "cache_creation_tokens", "cache_read_tokens", "text", "raw",
     ]
 
-    func write(_ batch: SessionBatch) throws -> IngestOutcome {
+    /// What one batch wrote: its outcome, and the entries that were new with their ids, in
+    /// batch order.
+    struct Written {
+        let outcome: IngestOutcome
+        let inserted: [(id: Int64, entry: EntryRecord)]
+    }
+
+    func write(_ batch: SessionBatch) throws -> Written {
         if let parent = batch.parentSessionID { try ensureSession(parent, parent: nil, agent: nil) }
         let created = try ensureSession(batch.sessionID, parent: batch.parentSessionID, agent: batch.agentID)
         var seen = Set<String>()
         // One line may appear twice in a batch (a resent chunk): keep the first.
         let inserted = try insertNew(batch.entries.filter { seen.insert($0.uuid).inserted }, sessionID: batch.sessionID)
-        return IngestOutcome(
+        let outcome = IngestOutcome(
             sessionID: batch.sessionID, inserted: inserted.count, duplicates: batch.entries.count - inserted.count, created: created)
+        return Written(outcome: outcome, inserted: inserted)
     }
 
     /// Creates the session row if missing; true when it did.
@@ -60,14 +68,14 @@ struct SessionIngestWriter {
 
     /// Inserts the entries not yet stored, puts the new ones that are likely on the main
     /// chain on it, and on SQLite indexes them for search (PostgreSQL computes each row's
-    /// search vector itself); returns the ids of those that were new.
+    /// search vector itself); returns those that were new, with their ids.
     ///
     /// On SQLite no statement here may need a statement journal (a multi-row INSERT,
     /// `RETURNING`, a row trigger): SQLite then opens a savepoint, at which FTS5 writes its
     /// pending terms out as a new segment. One such statement per batch made a 300 MB import
     /// write 600 tiny segments and merge them 174 times; without, it writes 38 and merges 26
     /// times. Each entry and its search row are one kept single-row INSERT each.
-    private func insertNew(_ entries: [EntryRecord], sessionID: String) throws -> [Int64] {
+    private func insertNew(_ entries: [EntryRecord], sessionID: String) throws -> [(id: Int64, entry: EntryRecord)] {
         var inserted: [(id: Int64, entry: EntryRecord)] = []
         if let sqlite = connection as? SQLiteConnection {
             for entry in entries {
@@ -86,7 +94,7 @@ struct SessionIngestWriter {
             }
         }
         try MainChainEntries(connection: connection, backend: backend).add(inserted.filter { Self.likelyOnMainChain($0.entry) }.map(\.id))
-        return inserted.map(\.id)
+        return inserted
     }
 
     /// A first guess at the main-chain flag, set as the entry is inserted: a conversation

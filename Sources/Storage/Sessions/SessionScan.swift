@@ -2,15 +2,16 @@ import Crypto
 import Foundation
 
 /// Everything a session row derives from its entries' narrow columns, gathered in one pass
-/// over the entries in file order.
+/// over the entries in file order: read back from the store, or kept as they are written
+/// (``PendingScans``).
 ///
 /// One pass, not a query per figure: each query read every wide row of the session again
 /// (raw line and text live in the row), and ten of them took 2.8 s of a 165,000-entry
 /// import's 15 s.
-struct SessionScan {
+struct SessionScan: Sendable {
     /// The columns read, in this order (rows are read by position: by name is a search per value).
     private enum Column: Int {
-        case id, uuid, parentUUID, timestamp, isSidechain, onMainChain, type, kind, isError, cwd, gitBranch, version, model
+        case id, sequence, uuid, parentUUID, timestamp, isSidechain, onMainChain, type, kind, isError, cwd, gitBranch, version, model
         case messageID, requestID, inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens, toolName, toolUseID
         case titleText
     }
@@ -18,7 +19,7 @@ struct SessionScan {
     static let titleTypes = ["custom-title", "ai-title", "summary"]
     /// The text is read only from lines that may give the title.
     private static let select = """
-        SELECT e.id, e.uuid, e.parent_uuid, e.timestamp, e.is_sidechain, m.entry_id IS NOT NULL AS on_main_chain, e.type, e.kind,
+        SELECT e.id, e.seq, e.uuid, e.parent_uuid, e.timestamp, e.is_sidechain, m.entry_id IS NOT NULL AS on_main_chain, e.type, e.kind,
                e.is_error, e.cwd, e.git_branch, e.version, e.model, e.message_id, e.request_id, e.input_tokens, e.output_tokens,
                e.cache_creation_tokens, e.cache_read_tokens, e.tool_name, e.tool_use_id,
                CASE WHEN e.type IN (\(titleTypes.map { "'\($0)'" }.joined(separator: ", "))) OR e.kind = 'human_prompt'
@@ -32,6 +33,12 @@ struct SessionScan {
     var tree = ConversationTree()
     var ids: [Int64] = []
     var flagged: [Bool] = []
+    /// The smallest and largest id, and the last entry's place in file order.
+    private var idRange: ClosedRange<Int64>?
+    private var last: (sequence: Int64, uuid: String)?
+    /// False once an entry came before the one added last in file order: the scan no longer
+    /// reads as the stored entries would.
+    private(set) var inFileOrder = true
     /// Tool results stored without their tool's name (their call came in an earlier upload),
     /// and the tool of the first call with each tool_use id. The ids are kept as hashes and
     /// each name once: a session has few tools and many calls.
@@ -56,57 +63,86 @@ struct SessionScan {
     /// SHA-256 over the uuids in file order: changes whenever the content does.
     private var hasher = SHA256()
 
+    /// An empty scan, for entries added as they are written.
+    init() {}
+
     /// Reads the session's entries, in `seq, uuid` order.
     init(sessionID: String, connection: any SQLConnection) throws {
-        try connection.forEachRow(Self.select, [.text(sessionID)]) { add($0) }
+        try connection.forEachRow(Self.select, [.text(sessionID)]) { row in
+            func value(_ column: Column) -> SQLValue { row[column.rawValue] }
+            let entry = EntryRecord(
+                uuid: value(.uuid).string ?? "", parentUUID: value(.parentUUID).string, sequence: value(.sequence).int64 ?? 0,
+                type: value(.type).string ?? "", kind: value(.kind).string ?? "", isSidechain: value(.isSidechain).bool ?? false,
+                timestamp: value(.timestamp).string, toolName: value(.toolName).string, toolUseID: value(.toolUseID).string,
+                isError: value(.isError).bool ?? false, messageID: value(.messageID).string, requestID: value(.requestID).string,
+                model: value(.model).string, cwd: value(.cwd).string, gitBranch: value(.gitBranch).string,
+                version: value(.version).string,
+                usage: TokenUsage(
+                    input: value(.inputTokens).int64 ?? 0, output: value(.outputTokens).int64 ?? 0,
+                    cacheCreation: value(.cacheCreationTokens).int64 ?? 0, cacheRead: value(.cacheReadTokens).int64 ?? 0),
+                text: value(.titleText).string ?? "", raw: "")
+            add(id: value(.id).int64 ?? 0, entry: entry, onMainChain: value(.onMainChain).bool ?? false)
+        }
     }
 
-    private mutating func add(_ row: SQLRow) {
-        func value(_ column: Column) -> SQLValue { row[column.rawValue] }
-        let uuid = value(.uuid).string ?? ""
-        let timestamp = value(.timestamp).string
-        tree.add(uuid: uuid, parent: value(.parentUUID).string, timestamp: timestamp,
-                 isSidechain: value(.isSidechain).bool ?? false, inTree: !uuid.hasPrefix("sha256:"))
-        let id = value(.id).int64 ?? 0
+    /// Adds the next entry in file order, with its id and whether it is on the main chain.
+    mutating func add(id: Int64, entry: EntryRecord, onMainChain: Bool) {
+        tree.add(uuid: entry.uuid, parent: entry.parentUUID, timestamp: entry.timestamp,
+                 isSidechain: entry.isSidechain, inTree: !entry.uuid.hasPrefix("sha256:"))
         ids.append(id)
-        flagged.append(value(.onMainChain).bool ?? false)
-        let kind = value(.kind).string ?? ""
-        if let toolUseID = value(.toolUseID).string {
-            let toolName = value(.toolName).string
-            if kind == "tool_call", let toolName {
+        flagged.append(onMainChain)
+        idRange = idRange.map { min($0.lowerBound, id)...max($0.upperBound, id) } ?? id...id
+        if let last, (last.sequence, last.uuid) >= (entry.sequence, entry.uuid) { inFileOrder = false }
+        last = (entry.sequence, entry.uuid)
+        let kind = entry.kind
+        if let toolUseID = entry.toolUseID {
+            if kind == "tool_call", let toolName = entry.toolName {
                 let key = TextHash(toolUseID)
                 if callTools[key] == nil { callTools[key] = toolNames.insert(toolName).memberAfterInsert }
             }
-            if kind == "tool_result", toolName == nil { unnamedResults.append((id, toolUseID)) }
+            if kind == "tool_result", entry.toolName == nil { unnamedResults.append((id, toolUseID)) }
         }
-        if let text = value(.titleText).string, !text.isEmpty {
+        if !entry.text.isEmpty {
             if kind == "human_prompt" {
-                if firstPrompt == nil { firstPrompt = text }
-            } else if let type = value(.type).string {
-                titleLines[type] = text
+                if firstPrompt == nil { firstPrompt = entry.text }
+            } else if Self.titleTypes.contains(entry.type) {
+                titleLines[entry.type] = entry.text
             }
         }
-        hasher.update(uuid)
+        hasher.update(entry.uuid)
         hasher.update("\n")
         kindCounts[kind, default: 0] += 1
-        if value(.isError).bool == true { errors += 1 }
+        if entry.isError { errors += 1 }
         // ISO-8601 UTC text (and PostgreSQL's own UTC form) compares in time order.
-        if let timestamp {
+        if let timestamp = entry.timestamp {
             if firstAt.map({ timestamp < $0 }) ?? true { firstAt = timestamp }
             if lastAt.map({ timestamp > $0 }) ?? true { lastAt = timestamp }
         }
-        if cwd == nil { cwd = value(.cwd).string }
-        branches.add(value(.gitBranch).string)
-        versions.add(value(.version).string)
-        models.add(value(.model).string)
-        if let message = value(.messageID).string {
-            let key = TextHash(message, value(.requestID).string ?? "")
+        if cwd == nil { cwd = entry.cwd }
+        branches.add(entry.gitBranch)
+        versions.add(entry.version)
+        models.add(entry.model)
+        if let message = entry.messageID {
+            let key = TextHash(message, entry.requestID ?? "")
             let seen = responses[key] ?? .zero
             responses[key] = TokenUsage(
-                input: max(seen.input, value(.inputTokens).int64 ?? 0), output: max(seen.output, value(.outputTokens).int64 ?? 0),
-                cacheCreation: max(seen.cacheCreation, value(.cacheCreationTokens).int64 ?? 0),
-                cacheRead: max(seen.cacheRead, value(.cacheReadTokens).int64 ?? 0))
+                input: max(seen.input, entry.usage.input), output: max(seen.output, entry.usage.output),
+                cacheCreation: max(seen.cacheCreation, entry.usage.cacheCreation),
+                cacheRead: max(seen.cacheRead, entry.usage.cacheRead))
         }
+    }
+
+    /// Whether the stored session holds exactly the entries this scan saw, flagged as it saw
+    /// them: nothing has derived it since it was created (every derivation sets its
+    /// content_hash), and its entries' count and id range are the scan's.
+    func matchesStoredSession(_ sessionID: String, connection: any SQLConnection) throws -> Bool {
+        guard inFileOrder, let idRange else { return false }
+        let row = try connection.query(
+            """
+            SELECT count(*) AS n, min(id) AS first, max(id) AS last FROM entries
+            WHERE session_id = $1 AND EXISTS (SELECT 1 FROM sessions WHERE id = $1 AND content_hash IS NULL)
+            """, .text(sessionID))[0]
+        return row["n"].int == ids.count && row["first"].int64 == idRange.lowerBound && row["last"].int64 == idRange.upperBound
     }
 
     var usage: TokenUsage {
