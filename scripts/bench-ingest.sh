@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Measures ingest throughput and peak memory with a release build, on SQLite and PostgreSQL:
 # `cci import` straight into the database, and `cci import --server` through a running
-# server (HTTP appends in 8 MB slices), of the corpus and of a large generated transcript.
-#   scripts/bench-ingest.sh [SIZE_MB]   (default 300)
+# server (HTTP appends in 8 MB slices), of the corpus and of a large generated transcript;
+# then, for memory whatever the file size, one far larger transcript straight into SQLite.
+#   scripts/bench-ingest.sh [SIZE_MB] [HUGE_MB]   (defaults 300 and 1000; HUGE_MB 0 skips it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 scripts/setup.sh --test >/dev/null
 size_mb=${1:-300}
+huge_mb=${2:-1000}
 corpus=${CCI_CORPUS_DIR:-../shared/corpus}
 
 swift build -c release --product cci >/dev/null
@@ -76,3 +78,12 @@ for backend in sqlite postgres; do
     kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
     server_pid=
 done
+
+if [ "$huge_mb" -gt 0 ]; then
+    python3 scripts/make-large-transcript.py "$corpus" "$work/huge.jsonl" "$huge_mb" >/dev/null
+    rm -f "$work"/bench.db*
+    env_args=(CONFIG_FILE=/dev/null LOG_LEVEL=warn DATABASE_TYPE=sqlite DATABASE_PATH="$work/bench.db")
+    env "${env_args[@]}" "$cci" migrate >/dev/null
+    measure "sqlite, direct, ${huge_mb} MB transcript" "$(count_lines "$work/huge.jsonl")" \
+        "$(stat -c %s "$work/huge.jsonl" | awk '{printf "%.1f", $1 / 1048576}')" env "${env_args[@]}" "$cci" import "$work/huge.jsonl"
+fi
