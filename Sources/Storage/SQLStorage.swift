@@ -5,12 +5,14 @@ public final class SQLStorage: Storage {
     let migrator: Migrator
     public let backupSettings: BackupSettings
     let backupActivity = BackupActivity()
-    let pendingScans = PendingScans()
+    /// SQLite only (``PendingScans`` says why): PostgreSQL always reads a session back.
+    let pendingScans: PendingScans?
 
     public init(database: Database, migrations: [MigrationFile], backups: BackupSettings) {
         self.database = database
         self.migrator = Migrator(database: database, files: migrations)
         self.backupSettings = backups
+        self.pendingScans = database.backend == .sqlite ? PendingScans() : nil
     }
 
     public var backend: StorageBackend { database.backend }

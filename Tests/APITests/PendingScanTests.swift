@@ -31,12 +31,26 @@ struct PendingScanTests {
             }
             // Every entry stored is in a kept scan until its session is derived.
             #expect(stored > 5000)
-            #expect(storage.pendingScans.entries == stored)
+            #expect(storage.pendingScans?.entries == stored)
             let derived = try await sink.flush()
-            #expect(storage.pendingScans.entries == 0)
+            #expect(storage.pendingScans?.entries == 0)
             let fromScans = try await IngestTests.snapshot(storage)
             try await storage.refreshSessions(derived)
             #expect(try await IngestTests.snapshot(storage) == fromScans)
+        }
+    }
+
+    @Test("PostgreSQL keeps no scan: a session written without deriving is read back when derived",
+          arguments: TestDatabase.backends.filter { $0 == .postgres })
+    func postgresReadsBack(backend: StorageBackend) async throws {
+        try await TestDatabase.withMigratedStorage(backend) { storage in
+            #expect(storage.pendingScans == nil)
+            _ = try await storage.ingest([SessionBatch(sessionID: "s-1", entries: [
+                Self.line("a", parent: nil, seq: 1, text: "the first prompt"), Self.line("b", parent: "a", seq: 2, type: "assistant"),
+            ])], deriving: false)
+            try await storage.refreshSessions(["s-1"])
+            let session = try #require(try await storage.session(id: "s-1"))
+            #expect(session.entryCount == 2 && session.mainChainCount == 2 && session.title == "the first prompt")
         }
     }
 

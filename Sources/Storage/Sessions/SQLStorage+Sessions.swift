@@ -3,7 +3,7 @@ import Foundation
 extension SQLStorage {
     public func ingest(groups next: @escaping @Sendable () throws -> [SessionBatch]?, deriving: Bool) async throws -> [IngestOutcome] {
         let backend = self.backend
-        let pending = backend == .sqlite ? pendingScans : nil
+        let pending = pendingScans
         let (outcomes, scans) = try await database.write { connection in
             let now = Timestamp.format(Date())
             let writer = SessionIngestWriter(connection: connection, backend: backend, now: now)
@@ -31,7 +31,7 @@ extension SQLStorage {
     public func refreshSessions(_ ids: Set<String>) async throws {
         guard !ids.isEmpty else { return }
         let backend = self.backend
-        let kept = backend == .sqlite ? pendingScans.take(ids) : [:]
+        let kept = pendingScans?.take(ids) ?? [:]
         try await database.write { connection in
             try SessionDerivation(connection: connection, backend: backend)
                 .refresh(sessionIDs: ids, now: Timestamp.format(Date()), scans: kept)

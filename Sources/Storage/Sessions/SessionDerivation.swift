@@ -8,11 +8,11 @@ struct SessionDerivation {
 
     /// Refreshes each of `sessionIDs`, in a stable order, from the scans given where they
     /// still match the stored session, else by reading its entries.
-    func refresh(sessionIDs: Set<String>, now: String, scans: [String: SessionScan] = [:]) throws {
+    func refresh(sessionIDs: Set<String>, now: String, scans: [String: SessionScan]) throws {
         for id in sessionIDs.sorted() { try refresh(sessionID: id, now: now, kept: scans[id]) }
     }
 
-    func refresh(sessionID: String, now: String, kept: SessionScan? = nil) throws {
+    private func refresh(sessionID: String, now: String, kept: SessionScan?) throws {
         let id = SQLValue.text(sessionID)
         var scan: SessionScan
         if let kept, try kept.matchesStoredSession(sessionID, connection: connection) {
