@@ -64,6 +64,15 @@ public struct IngestAccumulator {
         }
     }
 
+    /// The entries parsed since the last call, by session, keeping the accumulator's place in
+    /// the stream: a body is stored piece by piece while it is parsed. Lines still waiting for
+    /// a session (``finish(acceptUnterminatedTail:)`` places them) stay.
+    public mutating func takeBatches() -> [SessionBatch] {
+        let taken = order.compactMap { batches[$0] }.filter { !$0.entries.isEmpty }
+        for key in order { batches[key]?.entries.removeAll() }
+        return taken
+    }
+
     /// Ends the stream. An unterminated last line is taken when `acceptUnterminatedTail` and it
     /// parses (a finished file that lacks a final newline); otherwise it is held back and
     /// reported, and `nextOffset` points at its start so the writer can resend it complete.

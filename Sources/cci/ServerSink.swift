@@ -1,8 +1,7 @@
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Ingest
+import NIOCore
 
 /// Sends slices to a running server with `POST /api/sessions/{id}/entries?offset=N`, the
 /// same resumable, idempotent append a live client uses; the server parses and redacts.
@@ -14,11 +13,14 @@ import Ingest
 ///
 /// Busy answers (429, 502, 503, 504) and dropped connections are retried after the
 /// server's `Retry-After`, or a growing pause: resending a slice is always safe.
+///
+/// Requests go through AsyncHTTPClient: Foundation's URLSession spent ~7 s of a core's time
+/// sending 300 MB over loopback, a core the server's parser and writer need.
 final class ServerSink: TranscriptSink, @unchecked Sendable {
     let server: URL
     let apiKey: String?
     let attempts = 8
-    let timeout: TimeInterval = 300
+    let timeout: TimeAmount = .seconds(300)
     private let lock = NSLock()
     private var underived: Set<String> = []
 
@@ -35,8 +37,8 @@ final class ServerSink: TranscriptSink, @unchecked Sendable {
     func store(_ bytes: [UInt8], offset: Int64, fileSessionID: String, endOfFile: Bool) async throws -> SliceOutcome {
         // The last slice is derived as it is stored: a file sent in one slice costs one request.
         let query = ["offset": String(offset), "eof": String(endOfFile), "derive": String(endOfFile)]
-        let data = try await post(request(path: "/api/sessions/\(Self.pathSegment(fileSessionID))/entries", query: query),
-                                  body: Data(bytes))
+        let data = try await post(path: "/api/sessions/\(Self.pathSegment(fileSessionID))/entries", query: query,
+                                  body: .bytes(bytes), contentType: "application/x-ndjson")
         let (outcome, changed) = try Self.outcome(from: data)
         lock.withLock {
             // The server derives only sessions a request changed; the others, duplicates-only
@@ -55,9 +57,7 @@ final class ServerSink: TranscriptSink, @unchecked Sendable {
         var done: Set<String> = []
         do {
             for id in sessions.sorted() {
-                var request = request(path: "/api/sessions/\(Self.pathSegment(id))/refresh", query: [:])
-                request.setValue(nil, forHTTPHeaderField: "Content-Type")
-                _ = try await post(request, body: Data())
+                _ = try await post(path: "/api/sessions/\(Self.pathSegment(id))/refresh", query: [:], body: nil, contentType: nil)
                 done.insert(id)
             }
         } catch {
@@ -67,25 +67,32 @@ final class ServerSink: TranscriptSink, @unchecked Sendable {
         return done
     }
 
-    /// Sends the request, retrying busy answers and dropped connections; returns the body
-    /// of a 2xx answer.
-    private func post(_ request: URLRequest, body: Data) async throws -> Data {
+    /// Sends a POST, retrying busy answers and dropped connections; returns the body of a
+    /// 2xx answer.
+    private func post(path: String, query: [String: String], body: HTTPClientRequest.Body?, contentType: String?) async throws -> Data {
+        var request = HTTPClientRequest(url: url(path: path, query: query))
+        request.method = .POST
+        if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
+        if let apiKey { request.headers.add(name: "X-API-Key", value: apiKey) }
+        request.body = body
         var pause = 0.5
         for attempt in 1...attempts {
-            let answer: (Data, URLResponse)
+            let status: Int
+            let data: Data
+            let retryAfter: Double?
             do {
-                answer = try await URLSession.shared.upload(for: request, from: body)
+                let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+                status = Int(response.status.code)
+                retryAfter = response.headers.first(name: "Retry-After").flatMap(Double.init)
+                data = Data(buffer: try await response.body.collect(upTo: Self.maxAnswerBytes))
             } catch {
-                guard attempt < attempts else { throw ServerSinkError.unreachable(server, "\(error.localizedDescription)") }
+                guard attempt < attempts else { throw ServerSinkError.unreachable(server, "\(error)") }
                 try await Task.sleep(for: .seconds(pause))
                 pause = min(pause * 2, 10)
                 continue
             }
-            let (data, response) = answer
-            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
             if (200..<300).contains(status) { return data }
             if [429, 502, 503, 504].contains(status) && attempt < attempts {
-                let retryAfter = (response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Retry-After").flatMap(Double.init)
                 try await Task.sleep(for: .seconds(min(retryAfter ?? pause, 60)))
                 pause = min(pause * 2, 10)
                 continue
@@ -95,20 +102,19 @@ final class ServerSink: TranscriptSink, @unchecked Sendable {
         throw ServerSinkError.unreachable(server, "no answer after \(attempts) attempts")
     }
 
+    /// An answer lists the sessions a slice touched: far below this.
+    private static let maxAnswerBytes = 16 << 20
+
     private static func pathSegment(_ id: String) -> String {
         id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? id
     }
 
-    private func request(path: String, query: [String: String]) -> URLRequest {
+    private func url(path: String, query: [String: String]) -> String {
         var components = URLComponents(url: server, resolvingAgainstBaseURL: false)!
         let base = components.percentEncodedPath.hasSuffix("/") ? String(components.percentEncodedPath.dropLast()) : components.percentEncodedPath
         components.percentEncodedPath = base + path
         components.queryItems = query.isEmpty ? nil : query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
-        var request = URLRequest(url: components.url!, timeoutInterval: timeout)
-        request.httpMethod = "POST"
-        request.setValue("application/x-ndjson", forHTTPHeaderField: "Content-Type")
-        if let apiKey { request.setValue(apiKey, forHTTPHeaderField: "X-API-Key") }
-        return request
+        return components.url!.absoluteString
     }
 
     /// The fields of the server's upload answer that an import counts.

@@ -51,7 +51,7 @@ struct ImportTests {
             + Array(#""}}"#.utf8) + [0x0A]
         try await TestDatabase.withMigratedStorage(backend) { storage in
             let sink = DatabaseSink(store: storage, destination: "test", redact: true, maxLineBytes: 16 << 20, pieceBytes: 20_000)
-            #expect(DatabaseSink.pieces(of: bad, size: 20_000).count > 3)
+            #expect(bad.count > 3 * 20_000)
             await #expect(throws: IngestAccumulator.Rejection.self) {
                 _ = try await sink.store(bad, offset: 0, fileSessionID: "file", endOfFile: true)
             }
@@ -78,7 +78,7 @@ struct ImportTests {
                 try connection.query("INSERT INTO entries_fts (entries_fts, rank) VALUES ('crisismerge', 1000)")
             }
             let sink = DatabaseSink(store: storage, destination: "test", redact: true, maxLineBytes: 16 << 20, pieceBytes: 20_000)
-            let pieces = DatabaseSink.pieces(of: bytes, size: 20_000).count
+            let pieces = (bytes.count + 19_999) / 20_000
             _ = try await sink.store(bytes, offset: 0, fileSessionID: "file", endOfFile: true)
             let structure = try await storage.database.read { try $0.query("SELECT block FROM entries_fts_data WHERE id = 10") }
             guard case .blob(let block)? = structure.first?["block"] else {
@@ -130,14 +130,36 @@ struct ImportTests {
         #expect(try TranscriptFileImporter.read(handle, at: 0, count: 0) == [])
     }
 
-    @Test("a slice is cut into pieces at line ends; the last piece keeps a torn line")
-    func pieces() {
-        let bytes = Array("aaaa\nbb\ncccccc\ndd".utf8)
-        let pieces = DatabaseSink.pieces(of: bytes, size: 3)
-        #expect(pieces == [0..<5, 5..<8, 8..<15, 15..<17])
-        #expect(pieces.map { bytes[$0].last } == [0x0A, 0x0A, 0x0A, UInt8(ascii: "d")])
-        #expect(DatabaseSink.pieces(of: bytes, size: 100) == [0..<17])
-        #expect(DatabaseSink.pieces(of: Array("x\n".utf8), size: 1) == [0..<2])
+    @Test("bytes stored piece by piece store what one piece stores: lines cut between pieces, lines without a session waiting across pieces, one outcome per session",
+          arguments: TestDatabase.backends)
+    func piecesStoreWhatOnePieceStores(backend: StorageBackend) async throws {
+        let body = Array("""
+            {"type":"file-history-snapshot","messageId":"m0","snapshot":{"messageId":"m0"}}
+            {"type":"user","uuid":"a1","sessionId":"A","timestamp":"2026-01-01T00:00:00Z","message":{"role":"user","content":"first"}}
+            {"type":"file-history-snapshot","messageId":"m1","snapshot":{"messageId":"m1"}}
+            {"type":"user","uuid":"b1","sessionId":"B","timestamp":"2026-01-01T00:00:01Z","message":{"role":"user","content":"other"}}
+            {"type":"assistant","uuid":"a2","parentUuid":"a1","sessionId":"A","timestamp":"2026-01-01T00:00:02Z","message":{"role":"assistant","content":[{"type":"text","text":"back"}]}}
+            {"type":"file-history-snapshot","messageId":"m2","snapshot":{"messageId":"m2"}}
+
+            """.utf8)
+        func stored(pieceBytes: Int) async throws -> (snapshot: [String], outcomes: [IngestOutcome], report: IngestReport) {
+            var result: ([String], [IngestOutcome], IngestReport)?
+            try await TestDatabase.withMigratedStorage(backend) { storage in
+                var accumulator = IngestAccumulator(redact: true, limits: .init(maxLineBytes: 1 << 20))
+                let (outcomes, report) = try await IngestTransaction.store(
+                    body, parsingWith: &accumulator, into: storage, acceptUnterminatedTail: true, deriving: true, pieceBytes: pieceBytes)
+                result = (try await IngestTests.snapshot(storage), outcomes, report)
+            }
+            return try #require(result)
+        }
+        let whole = try await stored(pieceBytes: body.count)
+        let pieced = try await stored(pieceBytes: 7)
+        #expect(pieced.snapshot == whole.snapshot)
+        #expect(pieced.report.lines == 6 && pieced.report.nextOffset == Int64(body.count))
+        // m0 waits for the first session; m1 and m2 join the session last seen, A.
+        #expect(pieced.outcomes == [IngestOutcome(sessionID: "A", inserted: 5, duplicates: 0, created: true),
+                                    IngestOutcome(sessionID: "B", inserted: 1, duplicates: 0, created: true)])
+        #expect(pieced.outcomes == whole.outcomes)
     }
 
     @Test("reading on from an offset stores only what follows; a torn last line waits until it is complete",

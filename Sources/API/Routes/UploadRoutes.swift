@@ -8,8 +8,10 @@ import Storage
 /// `POST /api/sessions/{id}/entries?offset=N` (resumable appends by byte offset) and
 /// `POST /api/sessions/{id}/refresh` (derive a session after appends that deferred it).
 ///
-/// The body is parsed as it streams in and stored in one transaction: a refused request
-/// stores nothing, and sending the same lines again changes nothing.
+/// A transcript body is received whole (bounded by the body limit), then parsed in pieces,
+/// each handed to one transaction that writes it while the next is parsed: a refused request
+/// stores nothing, and sending the same lines again changes nothing. The transaction opens
+/// only once the bytes are all here, so a slow client never holds the database's writer.
 struct UploadRoutes {
     let store: any SessionStore
     /// Told of every session written, so no replica serves an answer from before the write.
@@ -33,8 +35,7 @@ struct UploadRoutes {
         if type == "application/json" { return try await uploadPlain(request, context) }
         guard Self.jsonlTypes.contains(type) else { throw Self.unsupported }
         var accumulator = IngestAccumulator(redact: redact, limits: .init(maxLineBytes: maxLineBytes))
-        let bytes = try await Self.stream(request.body, into: &accumulator)
-        return try await store(&accumulator, bytes: bytes, acceptTail: true)
+        return try await store(try await Self.collect(request, context), with: &accumulator, acceptTail: true)
     }
 
     private func append(_ request: Request, _ context: AppRequestContext) async throws -> JSONResponse<UploadResponse> {
@@ -62,8 +63,7 @@ struct UploadRoutes {
         }
         var accumulator = IngestAccumulator(
             startOffset: offset, redact: redact, limits: .init(maxLineBytes: maxLineBytes), fallbackSessionID: sessionID)
-        let bytes = try await Self.stream(request.body, into: &accumulator)
-        return try await store(&accumulator, bytes: bytes, acceptTail: endOfFile, deriving: deriving)
+        return try await store(try await Self.collect(request, context), with: &accumulator, acceptTail: endOfFile, deriving: deriving)
     }
 
     /// Recomputes a session's derived fields from its stored entries; answers as
@@ -85,8 +85,7 @@ struct UploadRoutes {
         let project = try body.string("project", maxLength: 4096)
         var accumulator = IngestAccumulator(redact: redact, limits: .init(maxLineBytes: maxLineBytes))
         if Self.looksLikeTranscript(content) {
-            try Self.feed(Array(content.utf8), into: &accumulator)
-            return try await store(&accumulator, bytes: content.utf8.count, acceptTail: true)
+            return try await store(ByteBuffer(string: content), with: &accumulator, acceptTail: true)
         }
         let digest = SHA256.hash(data: Data(((name ?? "") + "\u{0}" + (project ?? "") + "\u{0}" + content).utf8))
         let sessionID = "text-" + digest.prefix(12).hexString
@@ -101,48 +100,39 @@ struct UploadRoutes {
         lines.append(contentLine)
         let jsonl = try lines.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }
             .joined(separator: "\n") + "\n"
-        try Self.feed(Array(jsonl.utf8), into: &accumulator)
-        return try await store(&accumulator, bytes: content.utf8.count, acceptTail: true)
+        return try await store(ByteBuffer(string: jsonl), with: &accumulator, acceptTail: true, reportedBytes: content.utf8.count)
     }
 
-    private func store(_ accumulator: inout IngestAccumulator, bytes: Int, acceptTail: Bool,
-                       deriving: Bool = true) async throws -> JSONResponse<UploadResponse> {
-        let batches: [SessionBatch]
+    /// Parses and stores `body` (see the type's comment) and answers with what was stored.
+    private func store(_ body: ByteBuffer, with accumulator: inout IngestAccumulator, acceptTail: Bool,
+                       deriving: Bool = true, reportedBytes: Int? = nil) async throws -> JSONResponse<UploadResponse> {
+        let outcomes: [IngestOutcome]
         let report: IngestReport
         do {
-            (batches, report) = try accumulator.finish(acceptUnterminatedTail: acceptTail)
-        } catch {
-            throw APIError.badRequest(error.description)
+            (outcomes, report) = try await IngestTransaction.store(
+                body.readableBytesView, parsingWith: &accumulator, into: store, acceptUnterminatedTail: acceptTail, deriving: deriving)
+        } catch let rejection as IngestAccumulator.Rejection {
+            if case .lineTooLong(let line, let limit) = rejection {
+                throw APIError(.contentTooLarge, code: "payload_too_large", "line \(line) is longer than the limit of \(limit) bytes")
+            }
+            throw APIError.badRequest(rejection.description)
         }
-        let outcomes = try await store.ingest(batches, deriving: deriving)
         await cache.invalidate(sessionIDs: outcomes.map(\.sessionID))
         var sessions: [UploadResponse.Session] = []
         for outcome in outcomes {
             sessions.append(UploadResponse.Session(outcome: outcome, summary: try await store.session(id: outcome.sessionID)))
         }
         let created = outcomes.contains(where: \.created)
-        return JSONResponse(UploadResponse(report: report, bytes: bytes, sessions: sessions), status: created ? .created : .ok)
+        return JSONResponse(UploadResponse(report: report, bytes: reportedBytes ?? body.readableBytes, sessions: sessions),
+                            status: created ? .created : .ok)
     }
 
-    /// Feeds the body as it arrives; returns how many bytes it had.
-    private static func stream(_ body: RequestBody, into accumulator: inout IngestAccumulator) async throws -> Int {
-        var total = 0
-        for try await buffer in body {
-            total += buffer.readableBytes
-            try feed(buffer.readableBytesView, into: &accumulator)
-        }
-        guard total > 0 else { throw APIError.badRequest("the request body is empty") }
-        return total
-    }
-
-    private static func feed(_ bytes: some Collection<UInt8>, into accumulator: inout IngestAccumulator) throws {
-        do {
-            try accumulator.feed(bytes)
-        } catch .lineTooLong(let line, let limit) {
-            throw APIError(.contentTooLarge, code: "payload_too_large", "line \(line) is longer than the limit of \(limit) bytes")
-        } catch {
-            throw APIError.badRequest(error.description)
-        }
+    /// The whole body, bounded by the body limit; an empty one is refused.
+    private static func collect(_ request: Request, _ context: AppRequestContext) async throws -> ByteBuffer {
+        var request = request
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        guard body.readableBytes > 0 else { throw APIError.badRequest("the request body is empty") }
+        return body
     }
 
     private static func mediaType(_ request: Request) -> String {

@@ -14,7 +14,8 @@ public final class DatabaseSink: TranscriptSink, @unchecked Sendable {
     private let lock = NSLock()
     private var underived: Set<String> = []
 
-    public init(store: any SessionStore, destination: String, redact: Bool, maxLineBytes: Int, pieceBytes: Int = 512 * 1024) {
+    public init(store: any SessionStore, destination: String, redact: Bool, maxLineBytes: Int,
+                pieceBytes: Int = IngestTransaction.pieceBytes) {
         self.store = store
         self.destination = destination
         self.redact = redact
@@ -28,63 +29,30 @@ public final class DatabaseSink: TranscriptSink, @unchecked Sendable {
     /// transcript 8.9–10.7 → 8.4–8.6 s, same peak memory: the pieces, not the slice, bound it).
     public let sliceBytes = 32 << 20
 
-    /// A slice is parsed in pieces of about this many bytes, cut at line ends, each handed to
-    /// the slice's transaction as soon as it is parsed, so that parsing overlaps writing and
-    /// memory holds a few pieces rather than the slice's parsed lines.
+    /// A slice is parsed in pieces of this many bytes, each handed to the slice's transaction
+    /// as soon as it is parsed, so that parsing overlaps writing and memory holds a few pieces
+    /// rather than the slice's parsed lines.
     public let pieceBytes: Int
 
     public func store(_ bytes: [UInt8], offset: Int64, fileSessionID: String, endOfFile: Bool) async throws -> SliceOutcome {
+        var accumulator = IngestAccumulator(
+            startOffset: offset, redact: redact, limits: .init(maxLineBytes: maxLineBytes), fallbackSessionID: fileSessionID)
+        let (stored, report) = try await IngestTransaction.store(
+            bytes, parsingWith: &accumulator, into: store, acceptUnterminatedTail: endOfFile, deriving: false, pieceBytes: pieceBytes)
         var outcome = SliceOutcome()
-        outcome.nextOffset = offset
-        // The slice's one transaction, written on the database's thread piece by piece while
-        // this task parses the next.
-        let transaction = IngestTransaction(store: store, deriving: false)
-        do {
-            let pieces = Self.pieces(of: bytes, size: pieceBytes)
-            for (index, range) in pieces.enumerated() {
-                var accumulator = IngestAccumulator(
-                    startOffset: offset + Int64(range.lowerBound), redact: redact,
-                    limits: .init(maxLineBytes: maxLineBytes), fallbackSessionID: fileSessionID)
-                try accumulator.feed(bytes[range])
-                let (batches, report) = try accumulator.finish(acceptUnterminatedTail: endOfFile && index == pieces.count - 1)
-                try await transaction.put(batches)
-                outcome.counts.lines += report.lines
-                outcome.counts.malformed += report.malformedCount
-                outcome.counts.redactions += report.redactions
-                outcome.nextOffset = report.nextOffset
-            }
-        } catch {
-            await transaction.rollBack(error)
-            throw error
-        }
-        add(try await transaction.commit(), to: &outcome)
-        // Every session the slice touched, duplicates-only ones too: a run cut off before its
-        // flush stored entries that the next run finds already there, still to be derived.
-        lock.withLock { underived.formUnion(outcome.counts.sessions) }
-        return outcome
-    }
-
-    private func add(_ stored: [IngestOutcome], to outcome: inout SliceOutcome) {
+        outcome.nextOffset = report.nextOffset
+        outcome.counts.lines = report.lines
+        outcome.counts.malformed = report.malformedCount
+        outcome.counts.redactions = report.redactions
         for session in stored {
             outcome.counts.sessions.insert(session.sessionID)
             outcome.counts.inserted += session.inserted
             outcome.counts.duplicates += session.duplicates
         }
-    }
-
-    /// `bytes` cut into ranges of at least `size` bytes that each end just after a newline,
-    /// the last taking whatever remains (a torn line included).
-    static func pieces(of bytes: [UInt8], size: Int) -> [Range<Int>] {
-        var pieces: [Range<Int>] = []
-        var start = 0
-        while bytes.count - start > size,
-              let newline = bytes[(start + size - 1)...].firstIndex(of: UInt8(ascii: "\n")),
-              newline + 1 < bytes.count {
-            pieces.append(start..<(newline + 1))
-            start = newline + 1
-        }
-        pieces.append(start..<bytes.count)
-        return pieces
+        // Every session the slice touched, duplicates-only ones too: a run cut off before its
+        // flush stored entries that the next run finds already there, still to be derived.
+        lock.withLock { underived.formUnion(outcome.counts.sessions) }
+        return outcome
     }
 
     public func flush() async throws -> Set<String> {
