@@ -96,6 +96,20 @@ struct LineSplitterTests {
         #expect(splitter.pendingBytes == 0)
     }
 
+    @Test("a line holds only its own bytes, not the capacity of a longer line before it", arguments: [1, 4096])
+    func lineBytesExact(chunkSize: Int) {
+        let long = "{\"a\":\"" + String(repeating: "x", count: 200_000) + "\"}\n"
+        let body = Array((long + String(repeating: "{\"b\":2}\n", count: 5)).utf8)
+        var splitter = JSONLineSplitter()
+        var lines: [JSONLineSplitter.Line] = []
+        for start in stride(from: 0, to: body.count, by: chunkSize) {
+            // Every line of the 1-byte feed crosses chunks; with 4096 the short ones do not.
+            splitter.feed(body[start..<min(start + chunkSize, body.count)]) { lines.append($0) }
+        }
+        #expect(lines.count == 6)
+        #expect(lines.dropFirst().allSatisfy { $0.bytes.capacity < 1000 }, "\(lines.map(\.bytes.capacity))")
+    }
+
     @Test("malformed lines are reported with their number and the rest still parse")
     func malformed() {
         var splitter = JSONLineSplitter()
