@@ -3,9 +3,10 @@ import Storage
 
 /// Stores slices straight into the configured database, parsing and redacting them here.
 ///
-/// Sessions are derived (main chain, title, counts) once per file, at ``flush()``, rather
-/// than after every slice: rescanning a session of a few hundred thousand entries after each
-/// slice made large files quadratic in time and memory.
+/// Sessions are derived (main chain, title, counts) once per file, rather than after every
+/// slice: rescanning a session of a few hundred thousand entries after each slice made large
+/// files quadratic in time and memory. The file's last slice derives the sessions it changed
+/// in its own transaction; ``flush()`` derives the rest.
 public final class DatabaseSink: TranscriptSink, @unchecked Sendable {
     public let store: any SessionStore
     public let destination: String
@@ -37,8 +38,10 @@ public final class DatabaseSink: TranscriptSink, @unchecked Sendable {
     public func store(_ bytes: [UInt8], offset: Int64, fileSessionID: String, endOfFile: Bool) async throws -> SliceOutcome {
         var accumulator = IngestAccumulator(
             startOffset: offset, redact: redact, limits: .init(maxLineBytes: maxLineBytes), fallbackSessionID: fileSessionID)
+        // The last slice derives the sessions it changed as it is stored: a file of one slice
+        // costs one transaction.
         let (stored, report) = try await IngestTransaction.store(
-            bytes, parsingWith: &accumulator, into: store, acceptUnterminatedTail: endOfFile, deriving: false, pieceBytes: pieceBytes)
+            bytes, parsingWith: &accumulator, into: store, acceptUnterminatedTail: endOfFile, deriving: endOfFile, pieceBytes: pieceBytes)
         var outcome = SliceOutcome()
         outcome.nextOffset = report.nextOffset
         outcome.counts.lines = report.lines
@@ -49,9 +52,13 @@ public final class DatabaseSink: TranscriptSink, @unchecked Sendable {
             outcome.counts.inserted += session.inserted
             outcome.counts.duplicates += session.duplicates
         }
-        // Every session the slice touched, duplicates-only ones too: a run cut off before its
-        // flush stored entries that the next run finds already there, still to be derived.
-        lock.withLock { underived.formUnion(outcome.counts.sessions) }
+        // Every session the slice touched and did not derive, duplicates-only ones too: a run
+        // cut off before its flush stored entries that the next run finds already there, still
+        // to be derived.
+        lock.withLock {
+            underived.formUnion(outcome.counts.sessions)
+            if endOfFile { underived.subtract(stored.filter { $0.created || $0.inserted > 0 }.map(\.sessionID)) }
+        }
         return outcome
     }
 
