@@ -89,6 +89,33 @@ struct ImportCommandTests {
         await database.drop()
     }
 
+    @Test("--server waits out the server's 429 answers for as long as Retry-After says, and stores every file")
+    func importWaitsOutRateLimits() async throws {
+        let database = try await TestDatabase.make(.sqlite)
+        #expect(try await CLIProcess.run(["migrate"], environment: database.environment).status == 0)
+        // One request a second with no burst: files sent two at a time meet 429 at once.
+        let server = try CLIProcess(["serve"], environment: database.environment.merging([
+            "SERVER_HOST": "127.0.0.1", "SERVER_PORT": "0", "OLLAMA_ENABLED": "false", "API_KEY_ENABLED": "false",
+            "DEFAULT_RATE_LIMIT": "60", "RATE_LIMIT_BURST": "1",
+        ]) { $1 })
+        let url = "http://127.0.0.1:\(try await ServeCommandTests.port(of: server))"
+        let folder = try TestPaths.temporaryDirectory("cci-import-limited")
+        let source = TestPaths.corpus.appendingPathComponent("transcripts/marot__spotter")
+        for name in ["short.jsonl", "tool_heavy.jsonl", "4d5611e5-241a-462a-8d15-5122611a9569.jsonl"] {
+            try FileManager.default.copyItem(at: source.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+        }
+        let run = try await CLIProcess.run(["import", "--server", url, folder.path],
+                                           environment: ["XDG_STATE_HOME": try TestPaths.temporaryDirectory("cci-state").path])
+        #expect(run.status == 0, "\(run.output)\(run.errors)")
+        #expect(run.output.contains("imported 3 of 3 files"), "\(run.output)")
+        let (_, metrics) = try await ServeCommandTests.get(url + "/metrics")
+        #expect(String(decoding: metrics, as: UTF8.self).contains(#"route="/api/sessions/{id}/entries",status="429""#),
+                "the server never answered 429, so nothing was waited out")
+        server.signal(SIGTERM)
+        _ = try await server.wait()
+        await database.drop()
+    }
+
     @Test("--server sends a file of several slices deriving once: each session ends as a direct import leaves it")
     func importLargeFileThroughServer() async throws {
         let folder = try TestPaths.temporaryDirectory("cci-import-large")
