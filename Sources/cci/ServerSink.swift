@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Ingest
 import NIOCore
+import Storage
 
 /// Sends slices to a running server with `POST /api/sessions/{id}/entries?offset=N`, the
 /// same resumable, idempotent append a live client uses; the server parses and redacts.
@@ -132,17 +133,16 @@ final class ServerSink: TranscriptSink, @unchecked Sendable {
     /// server derived when asked to).
     private static func outcome(from data: Data) throws -> (SliceOutcome, changed: Set<String>) {
         let answer = try JSONDecoder().decode(Answer.self, from: data)
-        var outcome = SliceOutcome()
-        for session in answer.sessions {
-            outcome.counts.sessions.insert(session.id)
-            outcome.counts.inserted += session.inserted
-            outcome.counts.duplicates += session.duplicates
+        let stored = answer.sessions.map {
+            IngestOutcome(sessionID: $0.id, inserted: $0.inserted, duplicates: $0.duplicates, created: $0.created)
         }
+        var outcome = SliceOutcome()
+        outcome.counts.add(stored)
         outcome.counts.lines = answer.lines
         outcome.counts.malformed = answer.malformed.count
         outcome.counts.redactions = answer.redactions
         outcome.nextOffset = answer.next_offset
-        return (outcome, Set(answer.sessions.filter { $0.created || $0.inserted > 0 }.map(\.id)))
+        return (outcome, Set(stored.filter(\.changedSession).map(\.sessionID)))
     }
 
     /// The `message` of the server's JSON error, or the body as text.

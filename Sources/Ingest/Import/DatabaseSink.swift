@@ -47,17 +47,13 @@ public final class DatabaseSink: TranscriptSink, @unchecked Sendable {
         outcome.counts.lines = report.lines
         outcome.counts.malformed = report.malformedCount
         outcome.counts.redactions = report.redactions
-        for session in stored {
-            outcome.counts.sessions.insert(session.sessionID)
-            outcome.counts.inserted += session.inserted
-            outcome.counts.duplicates += session.duplicates
-        }
+        outcome.counts.add(stored)
         // Every session the slice touched and did not derive, duplicates-only ones too: a run
         // cut off before its flush stored entries that the next run finds already there, still
         // to be derived.
         lock.withLock {
             underived.formUnion(outcome.counts.sessions)
-            if endOfFile { underived.subtract(stored.filter { $0.created || $0.inserted > 0 }.map(\.sessionID)) }
+            if endOfFile { underived.subtract(stored.filter(\.changedSession).map(\.sessionID)) }
         }
         return outcome
     }

@@ -1,3 +1,5 @@
+import Storage
+
 /// Where `cci import` puts transcript bytes: the database itself, or a server over HTTP.
 ///
 /// A sink receives a slice of a file that starts at a line boundary and stores its complete
@@ -40,6 +42,15 @@ public struct IngestCounts: Sendable, Equatable {
         lines += other.lines
         malformed += other.malformed
         redactions += other.redactions
+    }
+
+    /// Adds what storing did to each session: the sessions touched, new and duplicate entries.
+    public mutating func add(_ stored: [IngestOutcome]) {
+        for session in stored {
+            sessions.insert(session.sessionID)
+            inserted += session.inserted
+            duplicates += session.duplicates
+        }
     }
 }
 

@@ -9,9 +9,10 @@ import NIOConcurrencyHelpers
 /// as before. Kept on SQLite only: PostgreSQL answers timestamps in its own form, which a
 /// scan of the written text would not match character for character.
 final class PendingScans: Sendable {
-    /// At ~90 bytes an entry while scans grow (their tables double), at most ~45 MB held:
-    /// a 1 GB transcript's scan. Past it the scans kept longest go first, and their sessions
-    /// are read back when derived.
+    /// At ~90 bytes an entry while scans grow (their tables double), at most ~45 MB held,
+    /// about 900 MB of transcript. Past it the scans kept longest go first, and their
+    /// sessions are read back when derived (a 1 GB transcript's 550,000 entries are: keeping
+    /// them all measured no faster).
     let maximumEntries: Int
 
     init(maximumEntries: Int = 500_000) {

@@ -18,7 +18,7 @@ extension SQLStorage {
             }
             if deriving {
                 // Once per session at the end, however many groups it came in.
-                let changed = Set(outcomes.filter { $0.inserted > 0 || $0.created }.map(\.sessionID))
+                let changed = Set(outcomes.filter(\.changedSession).map(\.sessionID))
                 try SessionDerivation(connection: connection, backend: backend)
                     .refresh(sessionIDs: changed, now: now, scans: scans.take(changed))
             }

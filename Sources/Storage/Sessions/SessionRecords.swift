@@ -113,4 +113,8 @@ public struct IngestOutcome: Sendable, Equatable {
         self.duplicates = duplicates
         self.created = created
     }
+
+    /// Whether the batch created the session or added entries to it: only then must the
+    /// session be derived again.
+    public var changedSession: Bool { created || inserted > 0 }
 }
