@@ -84,11 +84,10 @@ struct SummaryRouteTests {
     }
 
     /// A client for an Ollama that is down: the port of a stand-in that was stopped.
-    static func downClient() async throws -> OllamaClient {
-        let server = try await OllamaStandIn.start()
-        let url = server.baseURL
-        await server.stop()
-        return OllamaClient(configuration: .init(baseURL: url, timeout: .seconds(2), retryAttempts: 0))
+    /// A client of an Ollama that is not running: loopback port 1 (tcpmux), which nothing here
+    /// serves. A stopped stand-in's port could be taken meanwhile by another test's server.
+    static func downClient() -> OllamaClient {
+        OllamaClient(configuration: .init(baseURL: "http://127.0.0.1:1", timeout: .seconds(2), retryAttempts: 0))
     }
 
     static func post(_ client: any TestClientProtocol, _ body: [String: Any]) async throws -> (TestResponse, [String: Any]) {
@@ -312,7 +311,7 @@ struct SummaryRouteTests {
 
     @Test("Ollama down or not configured: a 503 with its code, or with fallback a degraded digest")
     func ollamaAbsent() async throws {
-        let down = try await Self.downClient()
+        let down = Self.downClient()
         let content = Self.transcript(requests: 2)
         try await TestApp.run(environment: Self.environment, ollama: down) { client, _, _ in
             let (response, body) = try await Self.post(client, ["content": content, "level": "summary"])
@@ -372,7 +371,7 @@ struct SummaryRouteTests {
             #expect(presets["fast"]?["model"] as? String == "tiny:1b")
             #expect(presets["fast"]?["installed"] is NSNull)
         }
-        let down = try await Self.downClient()
+        let down = Self.downClient()
         try await TestApp.run(environment: Self.environment, ollama: down) { client, _, _ in
             let (_, body) = try await Self.get(client, "/api/models")
             let state = try #require(body["ollama"] as? [String: Any])
