@@ -14,8 +14,8 @@ scripts/setup.sh --test
 duration=${1:-10}
 connections=${2:-32}
 
-swift build -c release --product cci >/dev/null
-cci="$(swift build -c release --show-bin-path)/cci"
+build_release cci >/dev/null
+cci="$(release_bin)/cci"
 work=$(mktemp -d /tmp/cci-bench-auth.XXXXXX)
 services=$(mktemp -d /tmp/cci-bench-auth-services.XXXXXX)
 trap 'kill ${server_pids:-} 2>/dev/null || true; scripts/services.sh stop "$services"; rm -rf "$work"' EXIT

@@ -9,7 +9,7 @@ source scripts/env.sh
 corpus=${1:-${CCI_CORPUS_DIR:-../shared/corpus}}
 [[ -d "$corpus/transcripts" ]] || { echo "no corpus at $corpus" >&2; exit 1; }
 
-swift build -c release --product cci >/dev/null
-cci="$(swift build -c release --show-bin-path)/cci"
+build_release cci >/dev/null
+cci="$(release_bin)/cci"
 echo "cores: $(nproc); corpus: $corpus/transcripts"
 "$cci" compress --report "$corpus/transcripts"

@@ -12,8 +12,8 @@ size_mb=${1:-300}
 huge_mb=${2:-1000}
 corpus=${CCI_CORPUS_DIR:-../shared/corpus}
 
-swift build -c release --product cci >/dev/null
-cci="$(swift build -c release --show-bin-path)/cci"
+build_release cci >/dev/null
+cci="$(release_bin)/cci"
 work=$(mktemp -d /tmp/cci-bench-ingest.XXXXXX)
 services=$(mktemp -d /tmp/cci-bench-ingest-services.XXXXXX)
 trap 'kill "${server_pid:-}" 2>/dev/null || true; scripts/services.sh stop "$services" >/dev/null; rm -rf "$work"' EXIT

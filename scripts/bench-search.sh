@@ -15,9 +15,9 @@ corpus=${CCI_CORPUS_DIR:-../shared/corpus}
 work=${CCI_BENCH_DIR:-$(mktemp -d /tmp/cci-bench-search.XXXXXX)}
 mkdir -p "$work"
 
-swift build -c release --product cci >/dev/null
-swift build -c release --product cci-bench >/dev/null
-bin="$(swift build -c release --show-bin-path)"
+build_release cci >/dev/null
+build_release cci-bench >/dev/null
+bin="$(release_bin)"
 services=$(mktemp -d /tmp/cci-bench-search-services.XXXXXX)
 trap 'kill "${server_pid:-}" 2>/dev/null || true; scripts/services.sh stop "$services" >/dev/null' EXIT
 eval "$(scripts/services.sh start "$services")"

@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 scripts/setup.sh
-swift build -c release --product cci
-exec "$(swift build -c release --show-bin-path)/cci" serve "$@"
+build_release cci
+exec "$(release_bin)/cci" serve "$@"
