@@ -42,27 +42,10 @@ struct TimeoutAndLogLevelTests {
         _ = try await child.wait()
     }
 
-    /// A port nothing listens on right now.
-    static func freePort() -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, length)
-                return getsockname(descriptor, $0, &length)
-            }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     @Test("LOG_LEVEL=warn drops the per-request info lines")
     func logLevel() async throws {
         // At warn the "listening" line is not logged either, so the test picks the port.
-        let port = Self.freePort()
+        let port = try LoopbackPorts.free()
         let folder = try TestPaths.temporaryDirectory("cci-quiet")
         let child = try CLIProcess(["serve"], environment: [
             "SERVER_HOST": "127.0.0.1", "SERVER_PORT": "\(port)", "OLLAMA_ENABLED": "false", "LOG_LEVEL": "warn",

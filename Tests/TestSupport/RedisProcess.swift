@@ -14,7 +14,7 @@ public final class RedisProcess: @unchecked Sendable {
     private var process: Process?
 
     public init(extraArguments: [String] = []) throws {
-        self.port = try Self.freePort()
+        self.port = try LoopbackPorts.free()
         self.extraArguments = extraArguments
         try start()
     }
@@ -67,21 +67,6 @@ public final class RedisProcess: @unchecked Sendable {
             if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
         }
         throw ServerDidNotStart(port: 0)
-    }
-
-    /// Asks the kernel for a free port by binding port 0.
-    private static func freePort() throws -> Int {
-        let fd = socket(AF_INET, streamSocket, 0)
-        defer { close(fd) }
-        var address = loopback(port: 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sockaddrPointer in
-                bind(fd, sockaddrPointer, length) == 0 && getsockname(fd, sockaddrPointer, &length) == 0
-            }
-        }
-        guard bound else { throw ServerDidNotStart(port: 0) }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     private static func canConnect(port: Int) -> Bool {
