@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import ArgumentParser
 import Foundation
 import Ingest
@@ -46,8 +47,10 @@ struct ImportCommand: AsyncParsableCommand {
             guard let url = URL(string: server), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
                 throw ValidationError("--server must be an http:// or https:// URL, such as http://localhost:8080; got '\(server)'")
             }
-            let sink = ServerSink(server: url, apiKey: apiKey ?? ProcessInfo.processInfo.environment["CCI_API_KEY"])
-            try await importAll(roots, into: sink, maxLineBytes: config.ingest.maxLineBytes)
+            try await HTTPClient.withHTTPClient(configuration: ServerSink.clientConfiguration) { client in
+                let sink = ServerSink(server: url, apiKey: apiKey ?? ProcessInfo.processInfo.environment["CCI_API_KEY"], client: client)
+                try await importAll(roots, into: sink, maxLineBytes: config.ingest.maxLineBytes)
+            }
         } else {
             let cache = try SharedCacheInvalidation(config: config)
             do {

@@ -12,7 +12,7 @@ import Storage
 /// slice; sessions the last slice did not change are derived at ``flush()``
 /// (`POST /api/sessions/{id}/refresh`).
 ///
-/// Busy answers (429, 502, 503, 504) and dropped connections are retried after the
+/// Busy answers (429, 502, 503, 504), refused and dropped connections are retried after the
 /// server's `Retry-After`, or a growing pause: resending a slice is always safe.
 ///
 /// Requests go through AsyncHTTPClient: Foundation's URLSession spent ~7 s of a core's time
@@ -20,8 +20,20 @@ import Storage
 final class ServerSink: TranscriptSink, @unchecked Sendable {
     let server: URL
     let apiKey: String?
+    let client: HTTPClient
     let attempts = 8
     let timeout: TimeAmount = .seconds(300)
+
+    /// A refused or unanswered connection fails the attempt at once (here within 10 s), and
+    /// `post` retries it with its own pauses: left to AsyncHTTPClient, a connection is
+    /// retried until the request's 300 s deadline, and an import aimed at a server that is
+    /// not running waited 300 s for each of its attempts.
+    static var clientConfiguration: HTTPClient.Configuration {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout.connect = .seconds(10)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return configuration
+    }
     private let lock = NSLock()
     private var underived: Set<String> = []
 
@@ -30,9 +42,10 @@ final class ServerSink: TranscriptSink, @unchecked Sendable {
     /// 8 MB keeps the server's memory far below what 32 MB slices would take.
     let sliceBytes = 8 << 20
 
-    init(server: URL, apiKey: String?) {
+    init(server: URL, apiKey: String?, client: HTTPClient) {
         self.server = server
         self.apiKey = apiKey
+        self.client = client
     }
 
     func store(_ bytes: [UInt8], offset: Int64, fileSessionID: String, endOfFile: Bool) async throws -> SliceOutcome {
@@ -82,7 +95,7 @@ final class ServerSink: TranscriptSink, @unchecked Sendable {
             let data: Data
             let retryAfter: Double?
             do {
-                let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+                let response = try await client.execute(request, timeout: timeout)
                 status = Int(response.status.code)
                 retryAfter = response.headers.first(name: "Retry-After").flatMap(Double.init)
                 data = Data(buffer: try await response.body.collect(upTo: Self.maxAnswerBytes))

@@ -116,6 +116,49 @@ struct ImportCommandTests {
         await database.drop()
     }
 
+    @Test("--server retries a request whose connection the server dropped, and stores every file once the server answers")
+    func importRetriesDroppedConnections() async throws {
+        let database = try await TestDatabase.make(.sqlite)
+        #expect(try await CLIProcess.run(["migrate"], environment: database.environment).status == 0)
+        let folder = try TestPaths.temporaryDirectory("cci-import-dropped")
+        let source = TestPaths.corpus.appendingPathComponent("transcripts/marot__spotter")
+        for name in ["short.jsonl", "tool_heavy.jsonl"] {
+            try FileManager.default.copyItem(at: source.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+        }
+        let dropping = try DroppingListener()
+        let importer = try CLIProcess(["import", "--server", "http://127.0.0.1:\(dropping.port)", folder.path],
+                                      environment: ["XDG_STATE_HOME": try TestPaths.temporaryDirectory("cci-state").path])
+        let deadline = ContinuousClock.now + .seconds(20)
+        while dropping.dropped == 0 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(dropping.dropped > 0, "the import never connected")
+        // The real server takes the port over; without retries the import has already failed.
+        dropping.stop()
+        let server = try CLIProcess(["serve"], environment: database.environment.merging([
+            "SERVER_HOST": "127.0.0.1", "SERVER_PORT": "\(dropping.port)", "OLLAMA_ENABLED": "false", "API_KEY_ENABLED": "false",
+        ]) { $1 })
+        #expect(try await ServeCommandTests.port(of: server) == dropping.port)
+        #expect(try await importer.wait() == 0, "\(importer.standardOutput)\(importer.standardError)")
+        #expect(importer.standardOutput.contains("imported 2 of 2 files"), "\(importer.standardOutput)")
+        server.signal(SIGTERM)
+        _ = try await server.wait()
+        await database.drop()
+    }
+
+    @Test("--server gives a server that never answers eight tries (~35 s), then skips the file with the reason and exits 1")
+    func importGivesUpOnAnAbsentServer() async throws {
+        let port = try LoopbackPorts.free()
+        let folder = try TestPaths.temporaryDirectory("cci-import-absent")
+        try FileManager.default.copyItem(at: TestPaths.corpus.appendingPathComponent("transcripts/marot__spotter/short.jsonl"),
+                                         to: folder.appendingPathComponent("short.jsonl"))
+        let importer = try CLIProcess(["import", "--server", "http://127.0.0.1:\(port)", folder.path],
+                                      environment: ["XDG_STATE_HOME": try TestPaths.temporaryDirectory("cci-state").path])
+        // A connection retried until each request's 300 s deadline would time this out.
+        #expect(try await importer.wait(timeout: .seconds(90)) == 1)
+        #expect(importer.standardOutput.contains("skipped \(folder.path)/short.jsonl: the server at http://127.0.0.1:\(port) cannot be reached"),
+                "\(importer.standardOutput)")
+        #expect(importer.standardOutput.contains("imported 0 of 1 files"), "\(importer.standardOutput)")
+    }
+
     @Test("--server sends a file of several slices deriving once: each session ends as a direct import leaves it")
     func importLargeFileThroughServer() async throws {
         let folder = try TestPaths.temporaryDirectory("cci-import-large")
