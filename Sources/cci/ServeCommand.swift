@@ -27,6 +27,9 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Bootstrap.logging(config.monitoring)
         for warning in loaded.warnings { logger.warning("\(warning)") }
 
+        // The storage's pool metrics are made with its pools: the registry they report to
+        // must exist first, or /metrics has none of them.
+        if config.monitoring.metricsEnabled { _ = MetricsRegistry.shared() }
         let storage = try Bootstrap.openStorage(config)
         try await prepareSchema(storage, config: config, logger: logger)
         try await prepareAdminKey(storage, config: config, logger: logger)

@@ -42,6 +42,9 @@ enum TestApp {
         _ body: @Sendable (any TestClientProtocol, CapturedLogs, any Storage) async throws -> Void
     ) async throws {
         let database = try await TestDatabase.make(backend)
+        // As `cci serve` does: the registry exists before the storage's pools, which make
+        // their metrics as they are made.
+        _ = MetricsRegistry.shared()
         let storage: any Storage
         if let explicitStorage {
             storage = explicitStorage
@@ -80,6 +83,7 @@ enum TestApp {
         var environment = environment
         if environment["REDIS_KEY_PREFIX"] == nil { environment["REDIS_KEY_PREFIX"] = "cci-test:\(UUID().uuidString.prefix(8)):" }
         var storages: [SQLStorage] = []
+        _ = MetricsRegistry.shared()
         do {
             for _ in 0..<count { storages.append(try database.openStorage()) }
             try await storages[0].migrate()

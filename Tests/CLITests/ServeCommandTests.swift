@@ -15,6 +15,16 @@ struct ServeCommandTests {
         return Int(object?["port"] as? String ?? "") ?? 0
     }
 
+    /// `cci serve` on a new SQLite file, on a free port, without Ollama; `environment` adds
+    /// to that or overrides it.
+    static func serveOnNewSQLite(_ folderName: String, _ environment: [String: String] = [:]) throws -> CLIProcess {
+        let folder = try TestPaths.temporaryDirectory(folderName)
+        return try CLIProcess(["serve"], environment: [
+            "SERVER_HOST": "127.0.0.1", "SERVER_PORT": "0", "OLLAMA_ENABLED": "false",
+            "DATABASE_PATH": folder.appendingPathComponent("cci.db").path,
+        ].merging(environment) { $1 })
+    }
+
     static func get(_ url: String) async throws -> (Int, Data) {
         let (data, response) = try await URLSession.shared.data(from: URL(string: url)!)
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
@@ -37,13 +47,25 @@ struct ServeCommandTests {
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("nested/dir/cci.db").path))
     }
 
+    @Test("cci serve exports its database pools' metrics")
+    func poolMetricsExported() async throws {
+        let child = try Self.serveOnNewSQLite("cci-serve-metrics", ["API_KEY_ENABLED": "false"])
+        let port = try await Self.port(of: child)
+        _ = try await Self.get("http://127.0.0.1:\(port)/api/sessions")
+        // The pools are made at start-up: their series exist only if the registry was there first.
+        let text = String(decoding: try await Self.get("http://127.0.0.1:\(port)/metrics").1, as: UTF8.self)
+        for series in [#"claude_code_db_pool_max_connections{pool="sqlite_writer"}"#, #"claude_code_db_pool_connections{pool="sqlite_readers""#,
+                       #"claude_code_db_query_duration_seconds_count{pool="sqlite_readers"}"#] {
+            #expect(text.contains(series), "\(series) missing from /metrics")
+        }
+        child.signal(SIGTERM)
+        #expect(try await child.wait() == 0)
+    }
+
     @Test("cci serve with Redis exports the Redis client's metrics", .enabled(if: TestServices.runRedis))
     func redisMetricsExported() async throws {
-        let folder = try TestPaths.temporaryDirectory("cci-serve-redis")
-        let child = try CLIProcess(["serve"], environment: [
-            "SERVER_HOST": "127.0.0.1", "SERVER_PORT": "0", "OLLAMA_ENABLED": "false", "API_KEY_ENABLED": "false",
-            "DATABASE_PATH": folder.appendingPathComponent("cci.db").path, "HEALTH_CHECK_INTERVAL": "200ms",
-            "REDIS_URL": try TestServices.requireRedisURL(),
+        let child = try Self.serveOnNewSQLite("cci-serve-redis", [
+            "API_KEY_ENABLED": "false", "HEALTH_CHECK_INTERVAL": "200ms", "REDIS_URL": try TestServices.requireRedisURL(),
         ])
         let port = try await Self.port(of: child)
         _ = try await Self.get("http://127.0.0.1:\(port)/api/sessions/search?q=anything")
