@@ -61,13 +61,9 @@ struct KeysCommandTests {
 
     @Test("with ADMIN_API_KEY set, no key is generated or printed")
     func configuredKeyNotPrinted() async throws {
-        let folder = try TestPaths.temporaryDirectory("cci-admin")
         let secret = try await CLIProcess.run(["keys", "generate"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(secret.hasPrefix("cci_"))
-        let child = try CLIProcess(["serve"], environment: [
-            "SERVER_HOST": "127.0.0.1", "SERVER_PORT": "0", "OLLAMA_ENABLED": "false",
-            "DATABASE_PATH": folder.appendingPathComponent("db.sqlite").path, "ADMIN_API_KEY": secret,
-        ])
+        let child = try ServeCommandTests.serveOnNewSQLite("cci-admin", ["ADMIN_API_KEY": secret])
         _ = try await child.waitForLine(containing: "\"msg\":\"listening\"")
         #expect(!child.standardOutput.contains(secret))
         #expect(!child.standardOutput.contains("Default admin API key"))
@@ -78,11 +74,7 @@ struct KeysCommandTests {
 
     @Test("API_KEY_ENABLED=false warns loudly at start")
     func disabledWarning() async throws {
-        let folder = try TestPaths.temporaryDirectory("cci-open")
-        let child = try CLIProcess(["serve"], environment: [
-            "SERVER_HOST": "127.0.0.1", "SERVER_PORT": "0", "OLLAMA_ENABLED": "false", "API_KEY_ENABLED": "false",
-            "DATABASE_PATH": folder.appendingPathComponent("db.sqlite").path,
-        ])
+        let child = try ServeCommandTests.serveOnNewSQLite("cci-open", ["API_KEY_ENABLED": "false"])
         let line = try await child.waitForLine(containing: "AUTHENTICATION IS DISABLED")
         #expect(line.contains("\"level\":\"warning\""))
         _ = try await child.waitForLine(containing: "\"msg\":\"listening\"")

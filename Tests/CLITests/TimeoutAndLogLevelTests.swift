@@ -8,11 +8,7 @@ import Glibc
 @Suite("Server timeouts and log level, on a real socket")
 struct TimeoutAndLogLevelTests {
     static func serve(_ environment: [String: String]) async throws -> (CLIProcess, Int) {
-        let folder = try TestPaths.temporaryDirectory("cci-timeouts")
-        let child = try CLIProcess(["serve"], environment: [
-            "SERVER_HOST": "127.0.0.1", "SERVER_PORT": "0", "OLLAMA_ENABLED": "false",
-            "DATABASE_PATH": folder.appendingPathComponent("db.sqlite").path,
-        ].merging(environment) { $1 })
+        let child = try ServeCommandTests.serveOnNewSQLite("cci-timeouts", environment)
         return (child, try await ServeCommandTests.port(of: child))
     }
 
@@ -46,11 +42,7 @@ struct TimeoutAndLogLevelTests {
     func logLevel() async throws {
         // At warn the "listening" line is not logged either, so the test picks the port.
         let port = try LoopbackPorts.free()
-        let folder = try TestPaths.temporaryDirectory("cci-quiet")
-        let child = try CLIProcess(["serve"], environment: [
-            "SERVER_HOST": "127.0.0.1", "SERVER_PORT": "\(port)", "OLLAMA_ENABLED": "false", "LOG_LEVEL": "warn",
-            "DATABASE_PATH": folder.appendingPathComponent("db.sqlite").path,
-        ])
+        let child = try ServeCommandTests.serveOnNewSQLite("cci-quiet", ["SERVER_PORT": "\(port)", "LOG_LEVEL": "warn"])
         var connection: RawConnection?
         for _ in 0..<100 where connection == nil {
             connection = try? RawConnection(port: port)
