@@ -19,7 +19,7 @@ struct ImportCommandTests {
         for name in ["short.jsonl", "tool_heavy.jsonl", "258c7280-ae70-4798-800f-63464d01a85d"] {
             try FileManager.default.copyItem(at: source.appendingPathComponent(name), to: project.appendingPathComponent(name))
         }
-        let environment = database.environment.merging(["XDG_STATE_HOME": try TestPaths.temporaryDirectory("cci-state").path]) { $1 }
+        let environment = database.environment.merging(try Self.freshState()) { $1 }
         let first = try await CLIProcess.run(["import", projects.path], environment: environment)
         #expect(first.status == 0, "\(first.errors)")
         #expect(first.output.contains("imported 4 of 4 files"), "\(first.output)")
@@ -52,16 +52,10 @@ struct ImportCommandTests {
         let database = try await TestDatabase.make(backend)
         #expect(try await CLIProcess.run(["migrate"], environment: database.environment).status == 0)
         let secret = try await CLIProcess.run(["keys", "generate"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
-        let server = try CLIProcess(["serve"], environment: database.environment.merging([
-            "SERVER_HOST": "127.0.0.1", "SERVER_PORT": "0", "OLLAMA_ENABLED": "false", "ADMIN_API_KEY": secret,
-        ]) { $1 })
+        let server = try ServeCommandTests.serve(database.environment.merging(["ADMIN_API_KEY": secret]) { $1 })
         let url = "http://127.0.0.1:\(try await ServeCommandTests.port(of: server))"
-        let folder = try TestPaths.temporaryDirectory("cci-import-server")
-        let source = TestPaths.corpus.appendingPathComponent("transcripts/marot__spotter")
-        for name in ["short.jsonl", "tool_heavy.jsonl"] {
-            try FileManager.default.copyItem(at: source.appendingPathComponent(name), to: folder.appendingPathComponent(name))
-        }
-        let environment = ["XDG_STATE_HOME": try TestPaths.temporaryDirectory("cci-state").path]
+        let folder = try Self.spotterFolder("cci-import-server", ["short.jsonl", "tool_heavy.jsonl"])
+        let environment = try Self.freshState()
 
         let refused = try await CLIProcess.run(["import", "--server", url, "--api-key", "cci_wrong", folder.path], environment: environment)
         #expect(refused.status != 0)
@@ -74,7 +68,7 @@ struct ImportCommandTests {
         let stored = try await Self.entryCount(url: url, session: Self.shortSession, key: secret)
         #expect(stored > 0)
 
-        let appended = try Self.appendFreshLines(from: source.appendingPathComponent("short.jsonl"),
+        let appended = try Self.appendFreshLines(from: TestPaths.corpus.appendingPathComponent("transcripts/marot__spotter/short.jsonl"),
                                                  to: folder.appendingPathComponent("short.jsonl"))
         let second = try await CLIProcess.run(["import", "--server", url, "--api-key", secret, folder.path], environment: environment)
         #expect(second.output.contains("(1 unchanged): 1 sessions, \(appended) lines, \(appended) new entries, 0 already stored"),
@@ -94,18 +88,14 @@ struct ImportCommandTests {
         let database = try await TestDatabase.make(.sqlite)
         #expect(try await CLIProcess.run(["migrate"], environment: database.environment).status == 0)
         // One request a second with no burst: files sent two at a time meet 429 at once.
-        let server = try CLIProcess(["serve"], environment: database.environment.merging([
-            "SERVER_HOST": "127.0.0.1", "SERVER_PORT": "0", "OLLAMA_ENABLED": "false", "API_KEY_ENABLED": "false",
-            "DEFAULT_RATE_LIMIT": "60", "RATE_LIMIT_BURST": "1",
+        let server = try ServeCommandTests.serve(database.environment.merging([
+            "API_KEY_ENABLED": "false", "DEFAULT_RATE_LIMIT": "60", "RATE_LIMIT_BURST": "1",
         ]) { $1 })
         let url = "http://127.0.0.1:\(try await ServeCommandTests.port(of: server))"
-        let folder = try TestPaths.temporaryDirectory("cci-import-limited")
-        let source = TestPaths.corpus.appendingPathComponent("transcripts/marot__spotter")
-        for name in ["short.jsonl", "tool_heavy.jsonl", "4d5611e5-241a-462a-8d15-5122611a9569.jsonl"] {
-            try FileManager.default.copyItem(at: source.appendingPathComponent(name), to: folder.appendingPathComponent(name))
-        }
+        let folder = try Self.spotterFolder(
+            "cci-import-limited", ["short.jsonl", "tool_heavy.jsonl", "4d5611e5-241a-462a-8d15-5122611a9569.jsonl"])
         let run = try await CLIProcess.run(["import", "--server", url, folder.path],
-                                           environment: ["XDG_STATE_HOME": try TestPaths.temporaryDirectory("cci-state").path])
+                                           environment: try Self.freshState())
         #expect(run.status == 0, "\(run.output)\(run.errors)")
         #expect(run.output.contains("imported 3 of 3 files"), "\(run.output)")
         let (_, metrics) = try await ServeCommandTests.get(url + "/metrics")
@@ -120,21 +110,17 @@ struct ImportCommandTests {
     func importRetriesDroppedConnections() async throws {
         let database = try await TestDatabase.make(.sqlite)
         #expect(try await CLIProcess.run(["migrate"], environment: database.environment).status == 0)
-        let folder = try TestPaths.temporaryDirectory("cci-import-dropped")
-        let source = TestPaths.corpus.appendingPathComponent("transcripts/marot__spotter")
-        for name in ["short.jsonl", "tool_heavy.jsonl"] {
-            try FileManager.default.copyItem(at: source.appendingPathComponent(name), to: folder.appendingPathComponent(name))
-        }
+        let folder = try Self.spotterFolder("cci-import-dropped", ["short.jsonl", "tool_heavy.jsonl"])
         let dropping = try DroppingListener()
         let importer = try CLIProcess(["import", "--server", "http://127.0.0.1:\(dropping.port)", folder.path],
-                                      environment: ["XDG_STATE_HOME": try TestPaths.temporaryDirectory("cci-state").path])
+                                      environment: try Self.freshState())
         let deadline = ContinuousClock.now + .seconds(20)
         while dropping.dropped == 0 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(dropping.dropped > 0, "the import never connected")
         // The real server takes the port over; without retries the import has already failed.
         dropping.stop()
-        let server = try CLIProcess(["serve"], environment: database.environment.merging([
-            "SERVER_HOST": "127.0.0.1", "SERVER_PORT": "\(dropping.port)", "OLLAMA_ENABLED": "false", "API_KEY_ENABLED": "false",
+        let server = try ServeCommandTests.serve(database.environment.merging([
+            "SERVER_PORT": "\(dropping.port)", "API_KEY_ENABLED": "false",
         ]) { $1 })
         #expect(try await ServeCommandTests.port(of: server) == dropping.port)
         #expect(try await importer.wait() == 0, "\(importer.standardOutput)\(importer.standardError)")
@@ -147,11 +133,9 @@ struct ImportCommandTests {
     @Test("--server gives a server that never answers eight tries (~35 s), then skips the file with the reason and exits 1")
     func importGivesUpOnAnAbsentServer() async throws {
         let port = try LoopbackPorts.free()
-        let folder = try TestPaths.temporaryDirectory("cci-import-absent")
-        try FileManager.default.copyItem(at: TestPaths.corpus.appendingPathComponent("transcripts/marot__spotter/short.jsonl"),
-                                         to: folder.appendingPathComponent("short.jsonl"))
+        let folder = try Self.spotterFolder("cci-import-absent", ["short.jsonl"])
         let importer = try CLIProcess(["import", "--server", "http://127.0.0.1:\(port)", folder.path],
-                                      environment: ["XDG_STATE_HOME": try TestPaths.temporaryDirectory("cci-state").path])
+                                      environment: try Self.freshState())
         // A connection retried until each request's 300 s deadline would time this out.
         #expect(try await importer.wait(timeout: .seconds(90)) == 1)
         #expect(importer.standardOutput.contains("skipped \(folder.path)/short.jsonl: the server at http://127.0.0.1:\(port) cannot be reached"),
@@ -182,16 +166,14 @@ struct ImportCommandTests {
         for viaServer in [false, true] {
             let database = try await TestDatabase.make(.sqlite)
             #expect(try await CLIProcess.run(["migrate"], environment: database.environment).status == 0)
-            let environment = ["XDG_STATE_HOME": try TestPaths.temporaryDirectory("cci-state").path]
+            let environment = try Self.freshState()
             guard viaServer else {
                 let direct = try await CLIProcess.run(["import", file.path], environment: database.environment.merging(environment) { $1 })
                 #expect(direct.status == 0, "\(direct.errors)")
                 summaries.append(try await Self.sessions(database))
                 continue
             }
-            let server = try CLIProcess(["serve"], environment: database.environment.merging([
-                "SERVER_HOST": "127.0.0.1", "SERVER_PORT": "0", "OLLAMA_ENABLED": "false", "API_KEY_ENABLED": "false",
-            ]) { $1 })
+            let server = try ServeCommandTests.serve(database.environment.merging(["API_KEY_ENABLED": "false"]) { $1 })
             let url = "http://127.0.0.1:\(try await ServeCommandTests.port(of: server))"
             let sent = try await CLIProcess.run(["import", "--server", url, file.path], environment: environment)
             #expect(sent.status == 0, "\(sent.output)\(sent.errors)")
@@ -203,6 +185,21 @@ struct ImportCommandTests {
         #expect(direct.map(\.entryCount).reduce(0, +) == lines)
         #expect(direct.count == 2 && direct.allSatisfy { $0.mainChainCount > 0 }, "\(direct)")
         #expect(served == direct)
+    }
+
+    /// A new folder holding copies of these corpus files of marot__spotter.
+    static func spotterFolder(_ name: String, _ files: [String]) throws -> URL {
+        let folder = try TestPaths.temporaryDirectory(name)
+        let source = TestPaths.corpus.appendingPathComponent("transcripts/marot__spotter")
+        for file in files {
+            try FileManager.default.copyItem(at: source.appendingPathComponent(file), to: folder.appendingPathComponent(file))
+        }
+        return folder
+    }
+
+    /// An environment whose import state (remembered offsets) starts empty.
+    static func freshState() throws -> [String: String] {
+        ["XDG_STATE_HOME": try TestPaths.temporaryDirectory("cci-state").path]
     }
 
     /// Every session as stored, without the times of the writes.

@@ -15,14 +15,18 @@ struct ServeCommandTests {
         return Int(object?["port"] as? String ?? "") ?? 0
     }
 
-    /// `cci serve` on a new SQLite file, on a free port, without Ollama; `environment` adds
-    /// to that or overrides it.
+    /// `cci serve` on a free loopback port, without Ollama; `environment` (the database's,
+    /// and any other setting) adds to that or overrides it.
+    static func serve(_ environment: [String: String]) throws -> CLIProcess {
+        try CLIProcess(["serve"], environment: [
+            "SERVER_HOST": "127.0.0.1", "SERVER_PORT": "0", "OLLAMA_ENABLED": "false",
+        ].merging(environment) { $1 })
+    }
+
+    /// ``serve(_:)`` on a new SQLite file.
     static func serveOnNewSQLite(_ folderName: String, _ environment: [String: String] = [:]) throws -> CLIProcess {
         let folder = try TestPaths.temporaryDirectory(folderName)
-        return try CLIProcess(["serve"], environment: [
-            "SERVER_HOST": "127.0.0.1", "SERVER_PORT": "0", "OLLAMA_ENABLED": "false",
-            "DATABASE_PATH": folder.appendingPathComponent("cci.db").path,
-        ].merging(environment) { $1 })
+        return try serve(["DATABASE_PATH": folder.appendingPathComponent("cci.db").path].merging(environment) { $1 })
     }
 
     static func get(_ url: String) async throws -> (Int, Data) {
