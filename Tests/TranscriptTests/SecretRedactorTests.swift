@@ -57,6 +57,26 @@ struct SecretRedactorTests {
         #expect(redactor.redact("postgres://app:s3cr3t@db/x").text == "postgres://app:[REDACTED:url_password]@db/x")
     }
 
+    @Test("an assignment's value is masked whole, however long its name or value and whatever precedes it",
+          arguments: [
+              // A name past the 64 bytes the scan reads back: the match starts at its start.
+              (String(repeating: "A", count: 70) + "_PASSWORD=hunter2hunter2 next", String(repeating: "A", count: 70) + "_PASSWORD="),
+              ("ünïcödé 🎉🎉 DB_PASSWORD=hünter2🎉x next", "ünïcödé 🎉🎉 DB_PASSWORD="),
+              (#"{"content":"cfg = {'secret': 'a1b2c3d4e5'}, more"}"#, #"{"content":"cfg = {'secret': '"#),
+          ])
+    func wholeValue(text: String, keptBefore: String) {
+        let (redacted, count) = redactor.redact(text)
+        #expect(count == 1)
+        #expect(redacted.hasPrefix(keptBefore + "[REDACTED:secret_assignment]"), "\(redacted)")
+    }
+
+    @Test("a value of 900 characters is masked whole, up to the end of the text")
+    func longValue() {
+        let value = "x1" + String(repeating: "y", count: 898)
+        #expect(redactor.redact("export API_TOKEN=" + value).text == "export API_TOKEN=[REDACTED:secret_assignment]")
+        #expect(redactor.redact("export API_TOKEN=" + value + " && run").text == "export API_TOKEN=[REDACTED:secret_assignment] && run")
+    }
+
     @Test("ordinary code and prose are left alone",
           arguments: [
               "let token = parseToken(input)",

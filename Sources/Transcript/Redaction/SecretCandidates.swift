@@ -20,13 +20,22 @@ struct SecretCandidates: OptionSet, Sendable {
     static let bearerToken = SecretCandidates(rawValue: 1 << 10)
     static let assignment = SecretCandidates(rawValue: 1 << 11)
 
-    /// A spot worth a closer look: the kind of secret, and the UTF-8 offset of its trigger.
+    /// A spot worth a closer look: the kind of secret, the UTF-8 offset of its trigger, and
+    /// how far before and after it a match can reach.
     struct Hit {
         let kind: SecretCandidates
         let offset: Int
+        let window: (before: Int, after: Int)
+
+        init(kind: SecretCandidates, offset: Int, window: (before: Int, after: Int)? = nil) {
+            self.kind = kind
+            self.offset = offset
+            self.window = window ?? kind.window
+        }
     }
 
-    /// How far before and after a trigger a match of this kind can reach, in UTF-16 units.
+    /// How far before and after a trigger a match of this kind can reach, in UTF-16 units
+    /// (a count of UTF-8 bytes is never fewer).
     var window: (before: Int, after: Int) {
         switch self {
         case .privateKey, .jwt: (8, 16_384)
@@ -45,6 +54,9 @@ struct SecretCandidates: OptionSet, Sendable {
     static func hits(in bytes: UnsafeBufferPointer<UInt8>) -> [Hit] {
         var hits: [Hit] = []
         func found(_ kind: SecretCandidates, _ offset: Int) { hits.append(Hit(kind: kind, offset: offset)) }
+        func assignment(_ offset: Int) {
+            if let window = assignmentWindow(bytes, at: offset) { hits.append(Hit(kind: .assignment, offset: offset, window: window)) }
+        }
         func has(_ index: Int, _ literal: StaticString) -> Bool {
             let length = literal.utf8CodeUnitCount
             guard index + length <= bytes.count else { return false }
@@ -60,10 +72,12 @@ struct SecretCandidates: OptionSet, Sendable {
             return index > 1 && bytes[index - 2] == UInt8(ascii: "\\") && "nrt".utf8.contains(before)
         }
         let last = bytes.count - 1
+        // A local copy: a static's every read would otherwise check that it is initialised.
+        let startsCandidate = Self.startsCandidate
         for index in bytes.indices {
             // Most bytes start nothing: one look-up of the byte and the next rules them out.
             let pair = Int(bytes[index]) << 8 | (index < last ? Int(bytes[index + 1]) : 0)
-            guard Self.startsCandidate[pair] else { continue }
+            guard startsCandidate[pair] else { continue }
             switch bytes[index] {
             case UInt8(ascii: "A"):
                 if has(index, "AKIA") || has(index, "ASIA"), startsToken(index) { found(.awsAccessKey, index) }
@@ -90,9 +104,9 @@ struct SecretCandidates: OptionSet, Sendable {
                 if has(index, "-----BEGIN ") { found(.privateKey, index) }
             case UInt8(ascii: ":"):
                 if has(index, "://"), authorityHasPassword(bytes, from: index + 3) { found(.urlPassword, index) }
-                if followsSecretName(bytes, at: index) { found(.assignment, index) }
+                assignment(index)
             case UInt8(ascii: "="):
-                if followsSecretName(bytes, at: index) { found(.assignment, index) }
+                assignment(index)
             default:
                 continue
             }
@@ -154,10 +168,12 @@ struct SecretCandidates: OptionSet, Sendable {
         ending.suffix(3).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
     }))
 
-    /// Whether the `=` or `:` at `index` assigns a value to a name ending in a secret word,
-    /// the way one of the assignment patterns needs: a SCREAMING_CASE name with any value,
-    /// `name=value` with no spaces, or any name given a quoted value.
-    private static func followsSecretName(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+    /// Where the `=` or `:` at `index` assigns a value to a name ending in a secret word, the
+    /// way one of the assignment patterns needs (a SCREAMING_CASE name with any value,
+    /// `name=value` with no spaces, or any name given a quoted value): the window from the
+    /// name's start to the value's end, which every match through this `=` or `:` lies in.
+    /// Nil when it does not. The patterns then try a few dozen places, not ~1,200.
+    private static func assignmentWindow(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> (before: Int, after: Int)? {
         var end = index
         var spaced = false
         while end > 0, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 {
@@ -171,11 +187,12 @@ struct SecretCandidates: OptionSet, Sendable {
         }
         // Every ending finishes with one of these three letters: a cheap test before
         // comparing, which most JSON keys (`"type":`, `"content":`) fail.
-        guard end >= 3 else { return false }
+        guard end >= 3 else { return nil }
         let last3 = (UInt32(lowercased(bytes[end - 3])) << 16) | (UInt32(lowercased(bytes[end - 2])) << 8) | UInt32(lowercased(bytes[end - 1]))
-        guard secretNameLast3.contains(last3) else { return false }
+        guard secretNameLast3.contains(last3) else { return nil }
         var start = end
         while start > 0, end - start < 64, isNameByte(bytes[start - 1]) { start -= 1 }
+        let wholeName = start == 0 || !isNameByte(bytes[start - 1])
         let length = end - start
         let named = secretNameEndings.contains { ending in
             guard length >= ending.count else { return false }
@@ -183,7 +200,7 @@ struct SecretCandidates: OptionSet, Sendable {
             for offset in 0..<ending.count where lowercased(bytes[from + offset]) != ending[offset] { return false }
             return true
         }
-        guard named else { return false }
+        guard named else { return nil }
 
         var value = index + 1
         while value < bytes.count, bytes[value] == 0x20 || bytes[value] == 0x09 {
@@ -196,9 +213,20 @@ struct SecretCandidates: OptionSet, Sendable {
             value += 1
             quoted = true
         }
-        guard value < bytes.count, !"${<%([:=@&|*\\\" \t".utf8.contains(bytes[value]) else { return false }
+        guard value < bytes.count, !"${<%([:=@&|*\\\" \t".utf8.contains(bytes[value]) else { return nil }
         let screaming = (start..<end).allSatisfy { bytes[$0] < UInt8(ascii: "a") || bytes[$0] > UInt8(ascii: "z") }
         let flag = bytes[index] == UInt8(ascii: "=") && !spaced
-        return quoted || screaming || flag
+        guard quoted || screaming || flag else { return nil }
+
+        // Every pattern's value stops at white space, a quote or a backslash (each stops at
+        // more besides). The window ends two bytes past the first of those, so the patterns'
+        // look-aheads see the closing quote of a value quoted in a JSON string (`\"`).
+        let maximum = SecretCandidates.assignment.window
+        var valueEnd = value
+        while valueEnd < bytes.count, valueEnd - index < maximum.after, !"\"'\\ \t\n\r".utf8.contains(bytes[valueEnd]) {
+            valueEnd += 1
+        }
+        // A name cut off at 64 bytes may start earlier: then the widest window.
+        return (wholeName ? index - start : maximum.before, min(valueEnd + 2 - index, maximum.after))
     }
 }

@@ -74,7 +74,7 @@ public struct SecretRedactor: Sendable {
         for hit in hits {
             let index = text.utf8.index(text.utf8.startIndex, offsetBy: hit.offset)
             let position = text.utf16.distance(from: text.utf16.startIndex, to: index)
-            let (before, after) = hit.kind.window
+            let (before, after) = hit.window
             let start = max(0, position - before)
             let end = min(length, position + after)
             var ranges = byKind[hit.kind.rawValue, default: []]
