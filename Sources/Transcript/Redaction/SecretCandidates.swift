@@ -77,7 +77,7 @@ struct SecretCandidates: OptionSet, Sendable {
         for index in bytes.indices {
             // Most bytes start nothing: one look-up of the byte and the next rules them out.
             let pair = Int(bytes[index]) << 8 | (index < last ? Int(bytes[index + 1]) : 0)
-            guard startsCandidate[pair] else { continue }
+            guard startsCandidate[pair >> 6] & (1 << UInt64(pair & 63)) != 0 else { continue }
             switch bytes[index] {
             case UInt8(ascii: "A"):
                 if has(index, "AKIA") || has(index, "ASIA"), startsToken(index) { found(.awsAccessKey, index) }
@@ -115,16 +115,18 @@ struct SecretCandidates: OptionSet, Sendable {
     }
 
     /// Pairs of bytes (first << 8 | second) that can start a match in `hits`: a token
-    /// prefix's first two bytes, `://`, `--`, and `:` or `=` before anything.
-    private static let startsCandidate: [Bool] = {
-        var table = [Bool](repeating: false, count: 1 << 16)
+    /// prefix's first two bytes, `://`, `--`, and `:` or `=` before anything. One bit each:
+    /// 8 KB stays in the first-level cache, where a byte each (64 KB) did not.
+    private static let startsCandidate: [UInt64] = {
+        var table = [UInt64](repeating: 0, count: (1 << 16) / 64)
+        func add(_ pair: Int) { table[pair >> 6] |= 1 << UInt64(pair & 63) }
         let starts = ["AK", "AS", "AI", "sk", "rk", "gh", "gi", "gl", "xo", "ey", "ea", "--"]
         for start in starts {
             let bytes = Array(start.utf8)
-            table[Int(bytes[0]) << 8 | Int(bytes[1])] = true
+            add(Int(bytes[0]) << 8 | Int(bytes[1]))
         }
         for first in [UInt8(ascii: ":"), UInt8(ascii: "=")] {
-            for second in 0...255 { table[Int(first) << 8 | second] = true }
+            for second in 0...255 { add(Int(first) << 8 | second) }
         }
         return table
     }()
