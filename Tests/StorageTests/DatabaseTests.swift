@@ -88,6 +88,28 @@ struct DatabaseTests {
         }
     }
 
+    @Test("SQLite: text and blobs bound in place are stored as given, whatever their size, with every other kind beside them")
+    func sqliteBindsInPlace() async throws {
+        try await withStorage(.sqlite) { storage in
+            let texts = ["a", String(repeating: "s", count: 15), String(repeating: "ü", count: 16), "nul\u{0}inside",
+                         String(repeating: "long line 🚀 ", count: 10_000), ""]
+            let blob: [UInt8] = Array(0...255) + Array(repeating: 7, count: 70_000)
+            let once: [SQLValue] = texts.map { .text($0) } + [.blob(blob), .null, .integer(-42), .real(2.5)]
+            let values = once + once  // one statement, twenty values, each twice
+            let columns = (1...values.count).map { "c\($0)" }
+            let stored = try await storage.database.write { connection in
+                try connection.executeScript("CREATE TEMP TABLE bound (\(columns.joined(separator: ", ")))")
+                try connection.query(
+                    "INSERT INTO bound VALUES (\((1...values.count).map { "$\($0)" }.joined(separator: ", ")))", values)
+                return try connection.query("SELECT * FROM bound")
+            }
+            #expect(stored.count == 1)
+            for (index, value) in values.enumerated() {
+                #expect(stored.first?[columns[index]] == value, "value \(index + 1)")
+            }
+        }
+    }
+
     @Test("a failed write transaction leaves nothing behind", arguments: TestDatabase.backends)
     func rollback(backend: StorageBackend) async throws {
         try await withStorage(backend) { storage in

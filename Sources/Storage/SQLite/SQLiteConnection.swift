@@ -112,20 +112,20 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
             sqlite3_reset(statement)
             sqlite3_clear_bindings(statement)
         }
-        try bind(bindings, to: statement, sql: sql)
-
-        // Named after the first step: a kept statement that the schema outdated is compiled
-        // again inside it, and `SELECT *` may then have other columns.
-        var columns: [String]?
-        while true {
-            let step = sqlite3_step(statement)
-            if step == SQLITE_DONE { break }
-            guard step == SQLITE_ROW else {
-                throw error(status: step, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+        try withBindings(bindings, to: statement, sql: sql) {
+            // Named after the first step: a kept statement that the schema outdated is compiled
+            // again inside it, and `SELECT *` may then have other columns.
+            var columns: [String]?
+            while true {
+                let step = sqlite3_step(statement)
+                if step == SQLITE_DONE { break }
+                guard step == SQLITE_ROW else {
+                    throw error(status: step, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+                }
+                let names = columns ?? (0..<sqlite3_column_count(statement)).map { String(cString: sqlite3_column_name(statement, $0)) }
+                columns = names
+                try body(SQLRow(columns: names, values: names.indices.map { column(statement, Int32($0)) }))
             }
-            let names = columns ?? (0..<sqlite3_column_count(statement)).map { String(cString: sqlite3_column_name(statement, $0)) }
-            columns = names
-            try body(SQLRow(columns: names, values: names.indices.map { column(statement, Int32($0)) }))
         }
     }
 
@@ -139,39 +139,47 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
         return sqlite3_changes(handle) > 0 ? sqlite3_last_insert_rowid(handle) : nil
     }
 
-    /// Binds parameter N to `bindings[N - 1]` (the SQL says `?N` once rewritten).
-    private func bind(_ bindings: [SQLValue], to statement: OpaquePointer, sql: String) throws {
+    /// Binds parameter N to `bindings[N - 1]` (the SQL says `?N` once rewritten) and runs
+    /// `body` while they are bound. Text and blobs are bound where they lie, not copied
+    /// (`SQLITE_STATIC`): each is bound inside the closure that holds it in place, and `body`
+    /// runs inside the last. An import binds ~1.5 times its transcript's size in text.
+    private func withBindings<T>(_ bindings: [SQLValue], to statement: OpaquePointer, sql: String, _ body: () throws -> T) throws -> T {
         let count = Int(sqlite3_bind_parameter_count(statement))
         guard count <= bindings.count else {
             throw StorageError.queryFailed(message: "parameter \(count) has no value", sql: sql)
         }
-        for position in stride(from: 1, through: count, by: 1) {
+        func check(_ status: Int32, _ position: Int) throws {
+            guard status == SQLITE_OK else { throw StorageError.queryFailed(message: "cannot bind parameter \(position)", sql: sql) }
+        }
+        func bind(from position: Int) throws -> T {
+            guard position <= count else { return try body() }
             let index = Int32(position)
-            let status: Int32
             switch bindings[position - 1] {
-            case .null: status = sqlite3_bind_null(statement, index)
-            case .integer(let value): status = sqlite3_bind_int64(statement, index, value)
-            case .real(let value): status = sqlite3_bind_double(statement, index, value)
-            case .text(let value):
+            case .null: try check(sqlite3_bind_null(statement, index), position)
+            case .integer(let value): try check(sqlite3_bind_int64(statement, index, value), position)
+            case .real(let value): try check(sqlite3_bind_double(statement, index, value), position)
+            case .text(var value):
                 // With its length: a NUL inside the text (JSON's `\u0000`) would end it early.
                 // An empty buffer may have no address, which would bind NULL instead of ''.
-                var value = value
-                status = value.isEmpty
-                    ? sqlite3_bind_text(statement, index, "", 0, csqlite3_transient())
-                    : value.withUTF8 { bytes in
-                        bytes.withMemoryRebound(to: CChar.self) {
-                            sqlite3_bind_text(statement, index, $0.baseAddress, Int32($0.count), csqlite3_transient())
-                        }
-                    }
+                guard !value.isEmpty else {
+                    try check(sqlite3_bind_text(statement, index, "", 0, csqlite3_transient()), position)
+                    break
+                }
+                return try value.withUTF8 { bytes in
+                    try check(bytes.withMemoryRebound(to: CChar.self) {
+                        sqlite3_bind_text(statement, index, $0.baseAddress, Int32($0.count), nil)
+                    }, position)
+                    return try bind(from: position + 1)
+                }
             case .blob(let bytes):
-                status = bytes.withUnsafeBytes {
-                    sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), csqlite3_transient())
+                return try bytes.withUnsafeBytes { raw in
+                    try check(sqlite3_bind_blob(statement, index, raw.baseAddress, Int32(raw.count), nil), position)
+                    return try bind(from: position + 1)
                 }
             }
-            guard status == SQLITE_OK else {
-                throw StorageError.queryFailed(message: "cannot bind parameter \(position)", sql: sql)
-            }
+            return try bind(from: position + 1)
         }
+        return try bind(from: 1)
     }
 
     /// The SQL with PostgreSQL's `$N` parameters written for SQLite, outside quotes and
