@@ -39,6 +39,26 @@ struct JSONNodeReaderTests {
         #expect(throws: JSONNodeReader.Invalid.self) { try JSONNodeReader.read(text) }
     }
 
+    /// The reader steps over plain runs of a string eight bytes at a time: a quote, escape or
+    /// control character must be found at every place within those eight, after ASCII and
+    /// multi-byte characters alike.
+    @Test("a string's end, escapes and control characters are found wherever they fall", arguments: ["abcdefgh", "é€🚀xyzé"])
+    func everyPosition(filler: String) throws {
+        let plain = String(repeating: filler, count: 6)
+        let cuts = plain.unicodeScalars.indices.map { plain.utf8.distance(from: plain.startIndex, to: $0) } + [plain.utf8.count]
+        #expect(cuts.count > 24)
+        for length in cuts {
+            let prefix = String(plain.utf8.prefix(length))!
+            let ended = try JSONNodeReader.read("[\"" + prefix + "\",\"x\"]")
+            #expect(ended.array?.map(\.string) == [prefix, "x"], "ends after \(length) bytes")
+            let escaped = try JSONNodeReader.read("\"" + prefix + "\\n\\\"tail\"")
+            #expect(escaped.string == prefix + "\n\"tail", "escape after \(length) bytes")
+            #expect(throws: JSONNodeReader.Invalid.self, "control character after \(length) bytes") {
+                try JSONNodeReader.read("\"" + prefix + "\u{1}" + plain + "\"")
+            }
+        }
+    }
+
     @Test("512 levels of nesting are read, as JSONSerialization reads them")
     func deepButAllowed() throws {
         let text = String(repeating: "[", count: 512) + String(repeating: "]", count: 512)
