@@ -234,16 +234,16 @@ struct DatabaseTests {
     /// A blob that fills most of a page of a new SQLite file, so each row takes a page of its own.
     static let pageSizedBlob = Int64(SQLiteConnection.pageSize - 200)
 
-    @Test("SQLite: a commit that leaves the ceiling's 16,000 pages or more in the WAL copies them into the database file before it returns")
+    @Test("SQLite: a commit that leaves the ceiling's 128 MB of pages or more in the WAL copies them into the database file before it returns")
     func walCeilingCheckpointedByTheWriter() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cci-wal-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("wal.db").path
         let database = try Database.sqlite(path: path, readers: 1)
         try await database.write { try $0.executeScript("CREATE TABLE blobs (b BLOB)") }
-        // 17,000 rows of a page each in one transaction: past the 16,000-frame ceiling at its commit.
+        // A page each, 1,000 rows more than the ceiling's frames, in one transaction: past it at its commit.
         try await database.write { connection in
-            for _ in 0..<17_000 { try connection.query("INSERT INTO blobs (b) VALUES (randomblob($1))", .integer(Self.pageSizedBlob)) }
+            for _ in 0..<Int(WALCheckpointer.ceilingFrames) + 1000 { try connection.query("INSERT INTO blobs (b) VALUES (randomblob($1))", .integer(Self.pageSizedBlob)) }
         }
         // Read at once: the background checkpoint is only asked for after the commit returns,
         // and copying 140 MB takes it far longer than this.

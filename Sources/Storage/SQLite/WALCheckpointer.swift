@@ -11,9 +11,9 @@ import NIOConcurrencyHelpers
 final class WALCheckpointer: Sendable {
     /// WAL frames (pages) after which a commit asks for a checkpoint: SQLite's own default.
     static let thresholdFrames = 1000
-    /// WAL frames at which the writer checkpoints in its own commit after all (128 MB with
-    /// 8 KB pages).
-    static let ceilingFrames: Int32 = 16_000
+    /// WAL frames at which the writer checkpoints in its own commit after all: 128 MB of
+    /// the pages of a file this service makes (8,000 of 16 KB).
+    static let ceilingFrames = Int32(128 << 20 / SQLiteConnection.pageSize)
 
     private let pool: ConnectionPool
     private let state = NIOLockedValueBox(State())
