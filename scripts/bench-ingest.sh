@@ -38,12 +38,15 @@ print(f'| {l} | {lines:,} | {mb:.1f} | {s:.2f}{spread} | {lines / s:,.0f} | {mb 
 # Runs `cci import` RUNS times, each after RESET (a command: a fresh database), and prints
 # the line of the median run: a corpus import takes ~0.35 s, which one run measures to ±10%
 # on this machine. Wall time from the shell's microsecond clock, peak RSS from /usr/bin/time.
+# Each run starts after `sync`: the gigabyte or so a large import leaves the kernel to write
+# back otherwise lands in the runs after it (a corpus import 0.33 s alone, up to 0.50 s then).
 measure() {
     local label=$1 lines=$2 mb=$3 runs=$4 reset=$5; shift 5
     local results=() start rss_kb
     for _ in $(seq "$runs"); do
         $reset
         rm -f "$work/state.json"
+        sync
         start=$EPOCHREALTIME
         /usr/bin/time -f "%M" -o "$work/time" "$@" --plain --state "$work/state.json" >"$work/out" 2>&1 \
             || { cat "$work/out"; exit 1; }
