@@ -28,9 +28,10 @@ final class ServerSink: TranscriptSink, @unchecked Sendable {
     /// `post` retries it with its own pauses: left to AsyncHTTPClient, a connection is
     /// retried until the request's 300 s deadline, and an import aimed at a server that is
     /// not running waited 300 s for each of its attempts.
+    static let connectTimeout = TimeAmount.seconds(10)
     static var clientConfiguration: HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration()
-        configuration.timeout.connect = .seconds(10)
+        configuration.timeout.connect = connectTimeout
         configuration.connectionPool.retryConnectionEstablishment = false
         return configuration
     }
@@ -100,7 +101,7 @@ final class ServerSink: TranscriptSink, @unchecked Sendable {
                 retryAfter = response.headers.first(name: "Retry-After").flatMap(Double.init)
                 data = Data(buffer: try await response.body.collect(upTo: Self.maxAnswerBytes))
             } catch {
-                guard attempt < attempts else { throw ServerSinkError.unreachable(server, "\(error)") }
+                guard attempt < attempts else { throw ServerSinkError.unreachable(server, ServerSinkError.reason(error)) }
                 try await Task.sleep(for: .seconds(pause))
                 pause = min(pause * 2, 10)
                 continue
@@ -175,5 +176,20 @@ enum ServerSinkError: Error, CustomStringConvertible {
         case .unreachable(let server, let reason): return "the server at \(server.absoluteString) cannot be reached: \(reason)"
         case .refused(let status, let message): return "the server refused the upload (HTTP \(status)): \(message)"
         }
+    }
+
+    /// Why a try failed, in words: NIO's own text for a refused connection reads
+    /// "connection reset (error set): Connection refused (errno: 111)".
+    static func reason(_ error: any Error) -> String {
+        if let error = error as? IOError { return String(cString: strerror(error.errnoCode)).lowercased() }
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .connectTimeout: return "no connection within \(ServerSink.connectTimeout.nanoseconds / 1_000_000_000) s"
+            case .remoteConnectionClosed: return "the connection closed before an answer"
+            case .deadlineExceeded, .readTimeout: return "no answer in time"
+            default: break
+            }
+        }
+        return "\(error)"
     }
 }

@@ -138,7 +138,8 @@ struct ImportCommandTests {
                                       environment: try Self.freshState())
         // A connection retried until each request's 300 s deadline would time this out.
         #expect(try await importer.wait(timeout: .seconds(90)) == 1)
-        #expect(importer.standardOutput.contains("skipped \(folder.path)/short.jsonl: the server at http://127.0.0.1:\(port) cannot be reached"),
+        #expect(importer.standardOutput.contains(
+            "skipped \(folder.path)/short.jsonl: the server at http://127.0.0.1:\(port) cannot be reached: connection refused\n"),
                 "\(importer.standardOutput)")
         #expect(importer.standardOutput.contains("imported 0 of 1 files"), "\(importer.standardOutput)")
     }
