@@ -65,8 +65,7 @@ struct BackupCommandTests {
     @Test("cci backup --format pg-plain, psql -f, and cci serve on PostgreSQL serves the same sessions, entries and search results",
           .enabled(if: TestServices.runPostgres))
     func moveToPostgres() async throws {
-        let source = try await TestDatabase.make(.sqlite)
-        #expect(try await CLIProcess.run(["migrate"], environment: source.environment).status == 0)
+        let source = try await TestDatabase.migratedByCLI(.sqlite)
         let corpus = ["transcripts", "edge-cases"].map { TestPaths.corpus.appendingPathComponent($0).path }
         let importer = try CLIProcess(["import"] + corpus, environment: source.environment)
         #expect(try await importer.wait(timeout: .seconds(600)) == 0, "\(importer.standardError)")  // a loaded machine is slow
@@ -91,16 +90,14 @@ struct BackupCommandTests {
 
         var served: [[String]] = []
         for database in [source, target] {
-            let server = try CLIProcess(["serve"], environment: database.environment.merging([
-                "SERVER_HOST": "127.0.0.1", "SERVER_PORT": "0", "OLLAMA_ENABLED": "false", "DATABASE_AUTO_BACKUP": "false",
-                "RATE_LIMIT_ENABLED": "false",
+            let server = try ServeCommandTests.serve(database.environment.merging([
+                "DATABASE_AUTO_BACKUP": "false", "RATE_LIMIT_ENABLED": "false",
             ]) { $1 })
             let port = try await ServeCommandTests.port(of: server)
             let (ready, _) = try await ServeCommandTests.get("http://127.0.0.1:\(port)/ready")
             #expect(ready == 200)
             served.append(try await ServedData(port: port, key: secret).everything())
-            server.signal(SIGTERM)
-            #expect(try await server.wait() == 0)
+            #expect(try await server.terminate() == 0)
         }
         let sessionCount = served[0].filter { $0.hasPrefix("session ") }.count
         #expect(sessionCount >= 30, "\(served[0].prefix(3))")

@@ -38,8 +38,7 @@ struct JobFailoverTests {
         let ollama = try await OllamaStandIn.start(
             models: [StandInModel.llama32],
             behaviour: StandInBehaviour(delay: .milliseconds(800), countPromptTokens: TokenEstimator.estimate, reply: { _ in reply }))
-        let database = try await TestDatabase.make(backend)
-        #expect(try await CLIProcess.run(["migrate"], environment: database.environment).status == 0)
+        let database = try await TestDatabase.migratedByCLI(backend)
         let key = try await CLIProcess.run(["keys", "generate"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
         let environment = database.environment.merging([
             "SERVER_HOST": "127.0.0.1", "SERVER_PORT": "0", "ADMIN_API_KEY": key, "OLLAMA_HOST": ollama.baseURL,
@@ -82,8 +81,7 @@ struct JobFailoverTests {
         #expect((result["text"] as? String)?.contains("persist the cache") == true)
         #expect(second.standardOutput.contains("\"msg\":\"job started\""))
 
-        second.signal(SIGTERM)
-        #expect(try await second.wait() == 0)
+        #expect(try await second.terminate() == 0)
         await ollama.stop()
         await database.drop()
     }

@@ -7,8 +7,7 @@ import Testing
 struct KeysCommandTests {
     @Test("cci keys create, list and revoke work against the database", arguments: TestDatabase.backends)
     func createListRevoke(backend: StorageBackend) async throws {
-        let database = try await TestDatabase.make(backend)
-        #expect(try await CLIProcess.run(["migrate"], environment: database.environment).status == 0)
+        let database = try await TestDatabase.migratedByCLI(backend)
         let created = try await CLIProcess.run(
             ["keys", "create", "--name", "laptop", "--permissions", "read:sessions,write:sessions", "--rate-limit", "30"],
             environment: database.environment)
@@ -41,10 +40,8 @@ struct KeysCommandTests {
           .enabled(if: TestServices.runPostgres))
     func oneReplicaPrints() async throws {
         let database = try await TestDatabase.make(.postgres)
-        let environment = database.environment.merging([
-            "SERVER_HOST": "127.0.0.1", "SERVER_PORT": "0", "OLLAMA_ENABLED": "false", "DATABASE_AUTO_MIGRATE": "true",
-        ]) { $1 }
-        let replicas = try (0..<3).map { _ in try CLIProcess(["serve"], environment: environment) }
+        let environment = database.environment.merging(["DATABASE_AUTO_MIGRATE": "true"]) { $1 }
+        let replicas = try (0..<3).map { _ in try ServeCommandTests.serve(environment) }
         for replica in replicas { _ = try await replica.waitForLine(containing: "\"msg\":\"listening\"") }
         let printed = replicas.filter { $0.standardOutput.contains("Default admin API key") }
         #expect(printed.count == 1)
@@ -68,8 +65,7 @@ struct KeysCommandTests {
         #expect(!child.standardOutput.contains(secret))
         #expect(!child.standardOutput.contains("Default admin API key"))
         #expect(child.standardOutput.contains("admin API key installed from configuration"))
-        child.signal(SIGTERM)
-        #expect(try await child.wait() == 0)
+        #expect(try await child.terminate() == 0)
     }
 
     @Test("API_KEY_ENABLED=false warns loudly at start")
@@ -78,8 +74,7 @@ struct KeysCommandTests {
         let line = try await child.waitForLine(containing: "AUTHENTICATION IS DISABLED")
         #expect(line.contains("\"level\":\"warning\""))
         _ = try await child.waitForLine(containing: "\"msg\":\"listening\"")
-        child.signal(SIGTERM)
-        #expect(try await child.wait() == 0)
+        #expect(try await child.terminate() == 0)
     }
 }
 
@@ -89,15 +84,12 @@ struct LateSchemaAdminKeyTests {
           .enabled(if: TestServices.runPostgres))
     func lateMigration() async throws {
         let database = try await TestDatabase.make(.postgres)
-        let child = try CLIProcess(["serve"], environment: database.environment.merging([
-            "SERVER_HOST": "127.0.0.1", "SERVER_PORT": "0", "OLLAMA_ENABLED": "false",
-        ]) { $1 })
+        let child = try ServeCommandTests.serve(database.environment)
         _ = try await child.waitForLine(containing: "\"msg\":\"listening\"")
         #expect(!child.standardOutput.contains("Default admin API key"))
         #expect(try await CLIProcess.run(["migrate"], environment: database.environment).status == 0)
         _ = try await child.waitForLine(containing: "Default admin API key")
-        child.signal(SIGTERM)
-        #expect(try await child.wait() == 0)
+        #expect(try await child.terminate() == 0)
         await database.drop()
     }
 }

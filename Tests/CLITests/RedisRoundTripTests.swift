@@ -18,13 +18,12 @@ struct RedisRoundTripTests {
         let folder = try TestPaths.temporaryDirectory("cci-redis-round-trip")
         let admin = "cci_" + String(repeating: "a7", count: 21) + "b"
         let environment = [
-            "SERVER_HOST": "127.0.0.1", "SERVER_PORT": "0", "OLLAMA_ENABLED": "false",
             "DATABASE_PATH": folder.appendingPathComponent("cci.db").path, "ADMIN_API_KEY": admin,
             // No health probe of Redis during the count.
             "HEALTH_CHECK_INTERVAL": "1h", "RATE_LIMIT_BURST": "1000", "RATE_LIMIT_ENABLED": String(rateLimited),
             "REDIS_URL": try TestServices.requireRedisURL(), "REDIS_KEY_PREFIX": "cci-test:\(UUID().uuidString.prefix(8)):",
         ]
-        let child = try CLIProcess(["serve"], environment: environment)
+        let child = try ServeCommandTests.serve(environment)
         let base = "http://127.0.0.1:\(try await ServeCommandTests.port(of: child))"
 
         let (status, created) = try await Self.send(
@@ -54,8 +53,7 @@ struct RedisRoundTripTests {
         for path in reads { #expect(try await Self.send("GET", base + path, key: reader).0 == 401) }
         #expect(try await Self.send("GET", base + reads[0], key: admin).0 == 200)
 
-        child.signal(SIGTERM)
-        #expect(try await child.wait() == 0)
+        #expect(try await child.terminate() == 0)
     }
 
     static func send(

@@ -37,17 +37,13 @@ struct ServeCommandTests {
     @Test("cci serve on SQLite creates and migrates its database and answers /health")
     func serveSQLite() async throws {
         let folder = try TestPaths.temporaryDirectory("cci-serve")
-        let child = try CLIProcess(["serve"], environment: [
-            "SERVER_HOST": "127.0.0.1", "SERVER_PORT": "0", "OLLAMA_ENABLED": "false",
-            "DATABASE_PATH": folder.appendingPathComponent("nested/dir/cci.db").path,
-        ])
+        let child = try Self.serve(["DATABASE_PATH": folder.appendingPathComponent("nested/dir/cci.db").path])
         let port = try await Self.port(of: child)
         let (status, data) = try await Self.get("http://127.0.0.1:\(port)/health")
         #expect(status == 200, "\(String(decoding: data, as: UTF8.self))")
         let (readyStatus, _) = try await Self.get("http://127.0.0.1:\(port)/ready")
         #expect(readyStatus == 200)
-        child.signal(SIGTERM)
-        #expect(try await child.wait() == 0)
+        #expect(try await child.terminate() == 0)
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("nested/dir/cci.db").path))
     }
 
@@ -62,8 +58,7 @@ struct ServeCommandTests {
                        #"claude_code_db_query_duration_seconds_count{pool="sqlite_readers"}"#] {
             #expect(text.contains(series), "\(series) missing from /metrics")
         }
-        child.signal(SIGTERM)
-        #expect(try await child.wait() == 0)
+        #expect(try await child.terminate() == 0)
     }
 
     @Test("cci serve with Redis exports the Redis client's metrics", .enabled(if: TestServices.runRedis))
@@ -84,8 +79,7 @@ struct ServeCommandTests {
                        "claude_code_redis_connections_opened_total"] {
             #expect(text.contains(series + " "), "\(series) missing from /metrics")
         }
-        child.signal(SIGTERM)
-        #expect(try await child.wait() == 0)
+        #expect(try await child.terminate() == 0)
     }
 
     @Test("on SIGTERM an in-flight request completes, then the process exits 0",
@@ -94,9 +88,7 @@ struct ServeCommandTests {
         let database = try await TestDatabase.make(.postgres)
         let storage = try database.openStorage(poolSize: 1)
         try await storage.migrate()
-        let child = try CLIProcess(["serve"], environment: database.environment.merging([
-            "SERVER_HOST": "127.0.0.1", "SERVER_PORT": "0", "OLLAMA_ENABLED": "false",
-        ]) { $1 })
+        let child = try Self.serve(database.environment)
         let port = try await Self.port(of: child)
 
         // Hold a lock that /ready's query must wait for, so the request stays in flight.

@@ -21,8 +21,7 @@ struct TimeoutAndLogLevelTests {
         connection.send("\"user\",\"sessionId\":\"late-body\"}\n")
         let answer = connection.readAll()
         #expect(answer.hasPrefix("HTTP/1.1 408"), "\(answer.prefix(300))")
-        child.signal(SIGTERM)
-        _ = try await child.wait()
+        try await child.terminate()
     }
 
     @Test("an idle keep-alive connection is closed after idle_timeout")
@@ -34,8 +33,7 @@ struct TimeoutAndLogLevelTests {
         let answer = connection.readAll()  // returns when the server closes the connection
         #expect(answer.hasPrefix("HTTP/1.1 200"))
         #expect(ContinuousClock.now - started < .seconds(9), "the server closed the idle connection")
-        child.signal(SIGTERM)
-        _ = try await child.wait()
+        try await child.terminate()
     }
 
     @Test("LOG_LEVEL=warn drops the per-request info lines")
@@ -53,15 +51,13 @@ struct TimeoutAndLogLevelTests {
         #expect(quiet.readAll().hasPrefix("HTTP/1.1 200"))
         try await Task.sleep(for: .milliseconds(200))
         #expect(!child.standardOutput.contains("\"msg\":\"request\""))
-        child.signal(SIGTERM)
-        _ = try await child.wait()
+        try await child.terminate()
 
         let (verbose, verbosePort) = try await Self.serve(["LOG_LEVEL": "info"])
         let second = try RawConnection(port: verbosePort)
         second.send("GET /live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         _ = second.readAll()
         _ = try await verbose.waitForLine(containing: "\"msg\":\"request\"")
-        verbose.signal(SIGTERM)
-        _ = try await verbose.wait()
+        try await verbose.terminate()
     }
 }

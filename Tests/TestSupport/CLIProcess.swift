@@ -1,4 +1,5 @@
 import Foundation
+import Storage
 
 /// Runs the real `cci` binary as a child process.
 public final class CLIProcess: @unchecked Sendable {
@@ -65,6 +66,13 @@ public final class CLIProcess: @unchecked Sendable {
         return (status, child.standardOutput, child.standardError)
     }
 
+    /// Stops the child as a service is stopped (SIGTERM) and waits for it; its exit status.
+    @discardableResult
+    public func terminate() async throws -> Int32 {
+        signal(SIGTERM)
+        return try await wait()
+    }
+
     public struct Timeout: Error, CustomStringConvertible {
         public let what: String
         public var description: String { "timed out waiting for \(what)" }
@@ -96,4 +104,22 @@ final class PipeReader: @unchecked Sendable {
 
     var text: String { lock.withLock { String(decoding: collected, as: UTF8.self) } }
     var finished: Bool { lock.withLock { done } }
+}
+
+extension TestDatabase {
+    /// A fresh database of `backend` whose schema `cci migrate` made; throws with its output
+    /// if that fails.
+    public static func migratedByCLI(_ backend: StorageBackend) async throws -> TestDatabase {
+        let database = try await make(backend)
+        let migrate = try await CLIProcess.run(["migrate"], environment: database.environment)
+        guard migrate.status == 0 else {
+            await database.drop()
+            throw MigrateFailed(description: "cci migrate exited \(migrate.status): \(migrate.output)\(migrate.errors)")
+        }
+        return database
+    }
+
+    struct MigrateFailed: Error, CustomStringConvertible {
+        let description: String
+    }
 }
