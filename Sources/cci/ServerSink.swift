@@ -28,10 +28,9 @@ final class ServerSink: TranscriptSink, @unchecked Sendable {
     /// `post` retries it with its own pauses: left to AsyncHTTPClient, a connection is
     /// retried until the request's 300 s deadline, and an import aimed at a server that is
     /// not running waited 300 s for each of its attempts.
-    static let connectTimeout = TimeAmount.seconds(10)
     static var clientConfiguration: HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration()
-        configuration.timeout.connect = connectTimeout
+        configuration.timeout.connect = .seconds(10)
         configuration.connectionPool.retryConnectionEstablishment = false
         return configuration
     }
@@ -182,14 +181,7 @@ enum ServerSinkError: Error, CustomStringConvertible {
     /// "connection reset (error set): Connection refused (errno: 111)".
     static func reason(_ error: any Error) -> String {
         if let error = error as? IOError { return String(cString: strerror(error.errnoCode)).lowercased() }
-        if let error = error as? HTTPClientError {
-            switch error {
-            case .connectTimeout: return "no connection within \(ServerSink.connectTimeout.nanoseconds / 1_000_000_000) s"
-            case .remoteConnectionClosed: return "the connection closed before an answer"
-            case .deadlineExceeded, .readTimeout: return "no answer in time"
-            default: break
-            }
-        }
+        if let error = error as? HTTPClientError, error == .remoteConnectionClosed { return "the connection closed before an answer" }
         return "\(error)"
     }
 }

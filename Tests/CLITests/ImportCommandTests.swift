@@ -10,8 +10,7 @@ import Testing
 struct ImportCommandTests {
     @Test("imports a folder like ~/.claude/projects, and again stores nothing new", arguments: TestDatabase.backends)
     func importFolder(backend: StorageBackend) async throws {
-        let database = try await TestDatabase.make(backend)
-        #expect(try await CLIProcess.run(["migrate"], environment: database.environment).status == 0)
+        let database = try await TestDatabase.migratedByCLI(backend)
         let projects = try TestPaths.temporaryDirectory("cci-claude-projects")
         let project = projects.appendingPathComponent("-home-me-spotter")
         try FileManager.default.createDirectory(at: project, withIntermediateDirectories: true)
@@ -49,8 +48,7 @@ struct ImportCommandTests {
     @Test("--server sends through a running server with an API key; a re-run sends only new lines",
           arguments: TestDatabase.backends)
     func importThroughServer(backend: StorageBackend) async throws {
-        let database = try await TestDatabase.make(backend)
-        #expect(try await CLIProcess.run(["migrate"], environment: database.environment).status == 0)
+        let database = try await TestDatabase.migratedByCLI(backend)
         let secret = try await CLIProcess.run(["keys", "generate"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
         let server = try ServeCommandTests.serve(database.environment.merging(["ADMIN_API_KEY": secret]) { $1 })
         let url = "http://127.0.0.1:\(try await ServeCommandTests.port(of: server))"
@@ -78,15 +76,13 @@ struct ImportCommandTests {
         let badURL = try await CLIProcess.run(["import", "--server", "localhost:8080", folder.path], environment: environment)
         #expect(badURL.status != 0)
         #expect(badURL.errors.contains("--server must be an http:// or https:// URL"), "\(badURL.errors)")
-        server.signal(SIGTERM)
-        _ = try await server.wait()
+        try await server.terminate()
         await database.drop()
     }
 
     @Test("--server waits out the server's 429 answers for as long as Retry-After says, and stores every file")
     func importWaitsOutRateLimits() async throws {
-        let database = try await TestDatabase.make(.sqlite)
-        #expect(try await CLIProcess.run(["migrate"], environment: database.environment).status == 0)
+        let database = try await TestDatabase.migratedByCLI(.sqlite)
         // One request a second with no burst: files sent two at a time meet 429 at once.
         let server = try ServeCommandTests.serve(database.environment.merging([
             "API_KEY_ENABLED": "false", "DEFAULT_RATE_LIMIT": "60", "RATE_LIMIT_BURST": "1",
@@ -101,15 +97,13 @@ struct ImportCommandTests {
         let (_, metrics) = try await ServeCommandTests.get(url + "/metrics")
         #expect(String(decoding: metrics, as: UTF8.self).contains(#"route="/api/sessions/{id}/entries",status="429""#),
                 "the server never answered 429, so nothing was waited out")
-        server.signal(SIGTERM)
-        _ = try await server.wait()
+        try await server.terminate()
         await database.drop()
     }
 
     @Test("--server retries a request whose connection the server dropped, and stores every file once the server answers")
     func importRetriesDroppedConnections() async throws {
-        let database = try await TestDatabase.make(.sqlite)
-        #expect(try await CLIProcess.run(["migrate"], environment: database.environment).status == 0)
+        let database = try await TestDatabase.migratedByCLI(.sqlite)
         let folder = try Self.spotterFolder("cci-import-dropped", ["short.jsonl", "tool_heavy.jsonl"])
         let dropping = try DroppingListener()
         let importer = try CLIProcess(["import", "--server", "http://127.0.0.1:\(dropping.port)", folder.path],
@@ -125,21 +119,23 @@ struct ImportCommandTests {
         #expect(try await ServeCommandTests.port(of: server) == dropping.port)
         #expect(try await importer.wait() == 0, "\(importer.standardOutput)\(importer.standardError)")
         #expect(importer.standardOutput.contains("imported 2 of 2 files"), "\(importer.standardOutput)")
-        server.signal(SIGTERM)
-        _ = try await server.wait()
+        try await server.terminate()
         await database.drop()
     }
 
-    @Test("--server gives a server that never answers eight tries (~35 s), then skips the file with the reason and exits 1")
-    func importGivesUpOnAnAbsentServer() async throws {
-        let port = try LoopbackPorts.free()
+    @Test("--server gives a server that is not there, or drops every connection, eight tries (~35 s), then skips the file with the reason and exits 1",
+          arguments: [(false, "connection refused"), (true, "the connection closed before an answer")])
+    func importGivesUpOnAnAbsentServer(drops: Bool, reason: String) async throws {
+        let dropping = drops ? try DroppingListener() : nil
+        defer { dropping?.stop() }
+        let port = try dropping?.port ?? LoopbackPorts.free()
         let folder = try Self.spotterFolder("cci-import-absent", ["short.jsonl"])
         let importer = try CLIProcess(["import", "--server", "http://127.0.0.1:\(port)", folder.path],
                                       environment: try Self.freshState())
         // A connection retried until each request's 300 s deadline would time this out.
         #expect(try await importer.wait(timeout: .seconds(90)) == 1)
         #expect(importer.standardOutput.contains(
-            "skipped \(folder.path)/short.jsonl: the server at http://127.0.0.1:\(port) cannot be reached: connection refused\n"),
+            "skipped \(folder.path)/short.jsonl: the server at http://127.0.0.1:\(port) cannot be reached: \(reason)\n"),
                 "\(importer.standardOutput)")
         #expect(importer.standardOutput.contains("imported 0 of 1 files"), "\(importer.standardOutput)")
     }
@@ -165,13 +161,13 @@ struct ImportCommandTests {
 
         var summaries: [[SessionSummary]] = []
         for viaServer in [false, true] {
-            let database = try await TestDatabase.make(.sqlite)
-            #expect(try await CLIProcess.run(["migrate"], environment: database.environment).status == 0)
+            let database = try await TestDatabase.migratedByCLI(.sqlite)
             let environment = try Self.freshState()
             guard viaServer else {
                 let direct = try await CLIProcess.run(["import", file.path], environment: database.environment.merging(environment) { $1 })
                 #expect(direct.status == 0, "\(direct.errors)")
                 summaries.append(try await Self.sessions(database))
+                await database.drop()
                 continue
             }
             let server = try ServeCommandTests.serve(database.environment.merging(["API_KEY_ENABLED": "false"]) { $1 })
@@ -179,8 +175,8 @@ struct ImportCommandTests {
             let sent = try await CLIProcess.run(["import", "--server", url, file.path], environment: environment)
             #expect(sent.status == 0, "\(sent.output)\(sent.errors)")
             summaries.append(try await Self.sessions(database))
-            server.signal(SIGTERM)
-            _ = try await server.wait()
+            try await server.terminate()
+            await database.drop()
         }
         let (direct, served) = (summaries[0], summaries[1])
         #expect(direct.map(\.entryCount).reduce(0, +) == lines)
