@@ -42,16 +42,17 @@ print(f'| {l} | {lines:,} | {mb:.1f} | {s:.2f}{spread} | {lines / s:,.0f} | {mb 
 # back otherwise lands in the runs after it (a corpus import 0.33 s alone, up to 0.50 s then).
 measure() {
     local label=$1 lines=$2 mb=$3 runs=$4 reset=$5; shift 5
-    local results=() start rss_kb
+    local results=() start elapsed rss_kb
     for _ in $(seq "$runs"); do
         $reset
         rm -f "$work/state.json"
         sync
-        start=$EPOCHREALTIME
+        start=${EPOCHREALTIME//[!0-9]/}  # microseconds
         /usr/bin/time -f "%M" -o "$work/time" "$@" --plain --state "$work/state.json" >"$work/out" 2>&1 \
             || { cat "$work/out"; exit 1; }
+        elapsed=$(( ${EPOCHREALTIME//[!0-9]/} - start ))
         read -r rss_kb <"$work/time"
-        results+=("$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.3f}')" "$start" "$EPOCHREALTIME") $rss_kb")
+        results+=("$(printf '%d.%06d' $(( elapsed / 1000000 )) $(( elapsed % 1000000 ))) $rss_kb")
     done
     local sorted
     sorted=$(printf '%s\n' "${results[@]}" | sort -n)
@@ -114,9 +115,9 @@ done
 
 if [ "$huge_mb" -gt 0 ]; then
     python3 scripts/make-large-transcript.py "$corpus" "$work/huge.jsonl" "$huge_mb" >/dev/null
-    rm -f "$work"/bench.db*
+    backend=sqlite
     env_args=(CONFIG_FILE=/dev/null LOG_LEVEL=warn DATABASE_TYPE=sqlite DATABASE_PATH="$work/bench.db")
-    env "${env_args[@]}" "$cci" migrate >/dev/null
     measure "sqlite, direct, ${huge_mb} MB transcript" "$(count_lines "$work/huge.jsonl")" \
-        "$(stat -c %s "$work/huge.jsonl" | awk '{printf "%.1f", $1 / 1048576}')" 1 : env "${env_args[@]}" "$cci" import "$work/huge.jsonl"
+        "$(stat -c %s "$work/huge.jsonl" | awk '{printf "%.1f", $1 / 1048576}')" 1 fresh_database \
+        env "${env_args[@]}" "$cci" import "$work/huge.jsonl"
 fi

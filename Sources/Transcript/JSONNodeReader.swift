@@ -186,7 +186,7 @@ struct JSONNodeReader {
     /// backslash or control character) ends, give or take up to 7 bytes: it steps 8 bytes at
     /// a time, and stops before any 8 that hold one of those (or only seem to). Most of a
     /// transcript's bytes are in such runs.
-    static func plainRunEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+    private static func plainRunEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         guard let base = bytes.baseAddress else { return start }
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
